@@ -1,0 +1,85 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace FastLoss;
+
+/// <summary>Argument checks shared by every public method; all run before anything is written.</summary>
+internal static class Guard
+{
+    public static void Supported<T>()
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            throw new NotSupportedException($"FastLoss supports float and double; {typeof(T).Name} is not supported.");
+        }
+    }
+
+    public static void SameLength<T>(ReadOnlySpan<T> first, ReadOnlySpan<T> second,
+        [CallerArgumentExpression(nameof(first))] string? firstName = null,
+        [CallerArgumentExpression(nameof(second))] string? secondName = null)
+    {
+        if (first.Length != second.Length)
+        {
+            throw new ArgumentException($"{firstName} and {secondName} must have the same length ({firstName}: {first.Length}, {secondName}: {second.Length}).", secondName);
+        }
+    }
+
+    public static void Reduction(Reduction reduction)
+    {
+        if (reduction is not FastLoss.Reduction.Mean and not FastLoss.Reduction.Sum)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Reduction must be Mean or Sum.");
+        }
+    }
+
+    /// <summary>
+    /// An output span must have the input's length and may be the very same memory as
+    /// <paramref name="input"/>; any other overlap with an input is an error.
+    /// </summary>
+    public static void Output<T>(Span<T> output, ReadOnlySpan<T> input, ReadOnlySpan<T> other1, ReadOnlySpan<T> other2,
+        [CallerArgumentExpression(nameof(output))] string? outputName = null,
+        [CallerArgumentExpression(nameof(input))] string? inputName = null)
+    {
+        if (output.Length != input.Length)
+        {
+            throw new ArgumentException($"{outputName} must have the length of {inputName} ({input.Length}), not {output.Length}.", outputName);
+        }
+        ReadOnlySpan<T> o = output;
+        if (o.Overlaps(input, out int offset) && (offset != 0 || o.Length != input.Length))
+        {
+            throw new ArgumentException($"{outputName} overlaps {inputName} without being the same memory; it must be {inputName} itself (in place) or separate.", outputName);
+        }
+        if (o.Overlaps(other1) || o.Overlaps(other2))
+        {
+            throw new ArgumentException($"{outputName} overlaps an input other than {inputName}.", outputName);
+        }
+    }
+
+    public static void Positive<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (!(value > T.Zero) || T.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and finite.");
+        }
+    }
+
+    public static void NonNegative<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (!(value >= T.Zero) || T.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be zero or positive, and finite.");
+        }
+    }
+
+    public static void OpenUnitInterval<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (!(value > T.Zero && value < T.One))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie strictly between 0 and 1.");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Numerics;
+
+namespace FastLoss.Kernels;
+
+/// <summary>The reductions shared by every element-wise loss (arguments already checked).</summary>
+internal static class Pointwise
+{
+    public static T Value<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, in TOp op, Reduction reduction)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+    {
+        if (x.IsEmpty)
+        {
+            return Empty<T>(reduction);
+        }
+        double sum = Dispatch.Pointwise<T, TOp, ValueMode>(x, y, w, default, in op, T.One);
+        return Reduce<T>(sum, x.Length, reduction);
+    }
+
+    public static T Fused<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> gradient, in TOp op, Reduction reduction)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+    {
+        if (x.IsEmpty)
+        {
+            return Empty<T>(reduction);
+        }
+        T scale = reduction == Reduction.Mean ? T.CreateTruncating(1.0 / x.Length) : T.One;
+        double sum = Dispatch.Pointwise<T, TOp, FusedMode>(x, y, w, gradient, in op, scale);
+        return Reduce<T>(sum, x.Length, reduction);
+    }
+
+    public static void PerElement<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> destination, in TOp op)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+    {
+        if (!x.IsEmpty)
+        {
+            Dispatch.Pointwise<T, TOp, PerElementMode>(x, y, w, destination, in op, T.One);
+        }
+    }
+
+    public static T Empty<T>(Reduction reduction) where T : IBinaryFloatingPointIeee754<T>
+        => reduction == Reduction.Sum ? T.Zero : T.NaN;
+
+    public static T Reduce<T>(double sum, int count, Reduction reduction) where T : IBinaryFloatingPointIeee754<T>
+        => T.CreateTruncating(reduction == Reduction.Mean ? sum / count : sum);
+}

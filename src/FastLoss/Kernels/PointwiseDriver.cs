@@ -1,0 +1,284 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FastLoss.Simd;
+
+namespace FastLoss.Kernels;
+
+/// <summary>
+/// An element-wise loss: per-element value, and value with gradient, over vectors of any width.
+/// Implementations are small readonly structs that hold the loss's parameters.
+/// </summary>
+internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Whether the third input (per-element weights) is read.</summary>
+    static abstract bool UsesWeights { get; }
+
+    /// <summary>Per-element loss of input <paramref name="x"/>, target <paramref name="y"/>, weight <paramref name="w"/>.</summary>
+    TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>;
+
+    /// <summary>Per-element loss, and its derivative with respect to <paramref name="x"/> times <paramref name="scale"/>.</summary>
+    TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>;
+}
+
+/// <summary>What a pass of <see cref="PointwiseDriver"/> produces.</summary>
+internal interface IPassMode
+{
+    /// <summary>Sum the per-element losses.</summary>
+    static abstract bool Accumulates { get; }
+    /// <summary>Write the gradient to the output.</summary>
+    static abstract bool WritesGradient { get; }
+    /// <summary>Write something (gradient or per-element loss) to the output.</summary>
+    static abstract bool WritesOutput { get; }
+}
+
+/// <summary>Reduce only.</summary>
+internal readonly struct ValueMode : IPassMode
+{
+    public static bool Accumulates => true;
+    public static bool WritesGradient => false;
+    public static bool WritesOutput => false;
+}
+
+/// <summary>Reduce and write the gradient, in one pass.</summary>
+internal readonly struct FusedMode : IPassMode
+{
+    public static bool Accumulates => true;
+    public static bool WritesGradient => true;
+    public static bool WritesOutput => true;
+}
+
+/// <summary>Write per-element losses, no reduction.</summary>
+internal readonly struct PerElementMode : IPassMode
+{
+    public static bool Accumulates => false;
+    public static bool WritesGradient => false;
+    public static bool WritesOutput => true;
+}
+
+/// <summary>
+/// The one loop behind every element-wise loss.
+/// </summary>
+/// <remarks>
+/// <para>Order of summation, fixed by the library and not by the hardware or the address: the data is
+/// cut into chunks of 64 bytes (L = 16 floats or 8 doubles). Element i's term goes to the double
+/// accumulator (i mod L, ⌊i/L⌋ mod 4) and each accumulator adds its terms in increasing i; the 4·L
+/// accumulators are then summed in a fixed tree (<see cref="CanonicalSum"/>). Every width emulates exactly
+/// this: a narrower vector type is paired up to L lanes (<see cref="Pair{TLow, T}"/>).</para>
+/// <para>Alignment: for long inputs the loop starts after the h elements that bring the output (or the
+/// first input) to a 64-byte boundary, so that full-width loads and stores do not split cache lines. The
+/// first h elements are treated as chunk −1 (lanes L−h…L−1), so lane j of the physical accumulator a then
+/// holds the canonical accumulator ((h + j) mod L, (a + [h + j ≥ L]) mod 4), and
+/// <see cref="CanonicalSum"/> maps it back: the result does not depend on where the data sits.</para>
+/// <para>Head and tail go through the same vector code on a zero-padded 64-byte copy; lanes outside the
+/// data add −0.0, the identity of IEEE addition, and their outputs are never copied out. Float terms are
+/// widened to double before they are added, which keeps a sum of 16M floats within about 1e-7 relative.</para>
+/// </remarks>
+internal static class PointwiseDriver
+{
+    /// <summary>Inputs shorter than this are not peeled to alignment (it cannot pay off).</summary>
+    internal const int PeelThreshold = 512;
+
+    /// <summary>Independent accumulator chains: enough to hide the latency of a double add.</summary>
+    internal const int Chains = 4;
+
+    public static double Run<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, int forcedHead = -1)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        nuint lanes = (nuint)TVec.Count;
+        TVec scale = TVec.Create(gradientScale);
+        TVec lo0 = default, hi0 = default, lo1 = default, hi1 = default;
+        TVec lo2 = default, hi2 = default, lo3 = default, hi3 = default;
+
+        nuint head = forcedHead >= 0 ? (nuint)Math.Min(forcedHead, TVec.Count - 1) : 0;
+        if (forcedHead < 0 && n >= PeelThreshold)
+        {
+            head = TMode.WritesOutput ? ElementsToAlignment(ref output, lanes) : ElementsToAlignment(ref x, lanes);
+        }
+        if (head > n)
+        {
+            head = 0;
+        }
+        if (head != 0)
+        {
+            TVec terms = Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, 0, head, (int)(lanes - head), in op, scale);
+            if (TMode.Accumulates)
+            {
+                TVec.Accumulate(ref lo3, ref hi3, terms); // chunk −1
+            }
+        }
+
+        nuint full = (n - head) / lanes;
+        nuint i = head;
+        nuint end4 = head + (full & ~(nuint)3) * lanes;
+        for (; i < end4; i += 4 * lanes)
+        {
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + lanes, in op, scale, ref lo1, ref hi1);
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 2 * lanes, in op, scale, ref lo2, ref hi2);
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 3 * lanes, in op, scale, ref lo3, ref hi3);
+        }
+        nuint end = head + full * lanes;
+        if (i < end)
+        {
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
+            i += lanes;
+            if (i < end)
+            {
+                Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo1, ref hi1);
+                i += lanes;
+                if (i < end)
+                {
+                    Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo2, ref hi2);
+                }
+            }
+        }
+
+        nuint rest = n - end;
+        if (rest != 0)
+        {
+            TVec terms = Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, end, rest, 0, in op, scale);
+            if (TMode.Accumulates)
+            {
+                switch (full & 3)
+                {
+                    case 0: TVec.Accumulate(ref lo0, ref hi0, terms); break;
+                    case 1: TVec.Accumulate(ref lo1, ref hi1, terms); break;
+                    case 2: TVec.Accumulate(ref lo2, ref hi2, terms); break;
+                    default: TVec.Accumulate(ref lo3, ref hi3, terms); break;
+                }
+            }
+        }
+
+        if (!TMode.Accumulates)
+        {
+            return 0;
+        }
+        Span<double> physical = stackalloc double[Chains * 16];
+        int l = TVec.Count;
+        TVec.StoreAccumulator(lo0, hi0, physical.Slice(0, l));
+        TVec.StoreAccumulator(lo1, hi1, physical.Slice(l, l));
+        TVec.StoreAccumulator(lo2, hi2, physical.Slice(2 * l, l));
+        TVec.StoreAccumulator(lo3, hi3, physical.Slice(3 * l, l));
+        return CanonicalSum(physical.Slice(0, Chains * l), l, (int)head);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Chunk<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint i, in TOp op, TVec scale, ref TVec lo, ref TVec hi)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        TVec xv = TVec.Load(ref x, i);
+        TVec yv = TVec.Load(ref y, i);
+        TVec wv = TOp.UsesWeights ? TVec.Load(ref w, i) : default;
+        if (TMode.WritesGradient)
+        {
+            TVec terms = op.ValueAndGradient(xv, yv, wv, scale, out TVec gradient);
+            TVec.Store(gradient, ref output, i);
+            TVec.Accumulate(ref lo, ref hi, terms);
+        }
+        else if (TMode.Accumulates)
+        {
+            TVec.Accumulate(ref lo, ref hi, op.Value(xv, yv, wv));
+        }
+        else
+        {
+            TVec.Store(op.Value(xv, yv, wv), ref output, i);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> elements starting at <paramref name="start"/> through the vector code
+    /// in lanes <c>[laneOffset, laneOffset + count)</c> of a zero-padded copy; returns the terms with the
+    /// other lanes set to −0.0 and copies only the valid outputs back (so in-place gradients stay correct).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TVec Partial<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint count, int laneOffset, in TOp op, TVec scale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        int lanes = TVec.Count;
+        int c = (int)count;
+        Span<T> buffer = stackalloc T[4 * 16];
+        Span<T> bx = buffer.Slice(0, lanes), by = buffer.Slice(lanes, lanes), bw = buffer.Slice(2 * lanes, lanes), bo = buffer.Slice(3 * lanes, lanes);
+        CopyIn(ref x, start, bx.Slice(laneOffset, c));
+        CopyIn(ref y, start, by.Slice(laneOffset, c));
+        if (TOp.UsesWeights)
+        {
+            CopyIn(ref w, start, bw.Slice(laneOffset, c));
+        }
+        TVec xv = TVec.Load(ref bx[0], 0), yv = TVec.Load(ref by[0], 0), wv = TVec.Load(ref bw[0], 0);
+        TVec terms;
+        if (TMode.WritesGradient)
+        {
+            terms = op.ValueAndGradient(xv, yv, wv, scale, out TVec gradient);
+            TVec.Store(gradient, ref bo[0], 0);
+        }
+        else
+        {
+            terms = op.Value(xv, yv, wv);
+            TVec.Store(terms, ref bo[0], 0);
+        }
+        if (TMode.WritesOutput)
+        {
+            bo.Slice(laneOffset, c).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
+        }
+        return TVec.Select(TVec.LaneMask(laneOffset, laneOffset + c), terms, TVec.Create(T.NegativeZero));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyIn<T>(ref T source, nuint start, Span<T> destination)
+        => System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, start), destination.Length).CopyTo(destination);
+
+    /// <summary>Elements to skip until <paramref name="reference"/> + that many elements is 64-byte aligned (0 if it never is).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint ElementsToAlignment<T>(ref T reference, nuint lanes)
+    {
+        nuint address = (nuint)Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref reference);
+        nuint misalignment = address & 63;
+        if (misalignment == 0 || misalignment % (nuint)Unsafe.SizeOf<T>() != 0)
+        {
+            return 0;
+        }
+        return (64 - misalignment) / (nuint)Unsafe.SizeOf<T>() % lanes;
+    }
+
+    /// <summary>
+    /// Maps the physical accumulators (chain a, lane j; peeled by <paramref name="head"/> elements) to the
+    /// canonical ones and adds them in a fixed order: the four chains of each lane pairwise, then the lanes
+    /// in a pairwise tree.
+    /// </summary>
+    internal static double CanonicalSum(ReadOnlySpan<double> physical, int lanes, int head)
+    {
+        Span<double> canonical = stackalloc double[Chains * 16];
+        for (int a = 0; a < Chains; a++)
+        {
+            for (int j = 0; j < lanes; j++)
+            {
+                int s = (head + j) % lanes;
+                int c = (a + (head + j >= lanes ? 1 : 0)) % Chains;
+                canonical[c * lanes + s] = physical[a * lanes + j];
+            }
+        }
+        Span<double> perLane = stackalloc double[16];
+        for (int s = 0; s < lanes; s++)
+        {
+            perLane[s] = (canonical[s] + canonical[lanes + s]) + (canonical[2 * lanes + s] + canonical[3 * lanes + s]);
+        }
+        for (int width = lanes / 2; width >= 1; width /= 2)
+        {
+            for (int s = 0; s < width; s++)
+            {
+                perLane[s] += perLane[s + width];
+            }
+        }
+        return perLane[0];
+    }
+}

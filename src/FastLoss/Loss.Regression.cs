@@ -1,0 +1,535 @@
+using System;
+using System.Numerics;
+using FastLoss.Kernels;
+
+namespace FastLoss;
+
+public static partial class Loss
+{
+    /// <summary>Mean squared error: the reduced <c>(p − t)²</c>, as PyTorch's <c>mse_loss</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element <c>(p − t)²</c>; derivative <c>2(p − t)</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Reduction(reduction);
+        return Pointwise.Value(predictions, targets, default, new SquaredErrorOperator<T>(), reduction);
+    }
+
+    /// <summary>Mean squared error: the reduced <c>(p − t)²</c>, as PyTorch's <c>mse_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂predictions[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/> (in place).</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element <c>(p − t)²</c>; derivative <c>2(p − t)</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        Guard.Reduction(reduction);
+        return Pointwise.Fused(predictions, targets, default, gradient, new SquaredErrorOperator<T>(), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void MeanSquaredErrorPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(destination, predictions, targets, default);
+        Pointwise.PerElement(predictions, targets, default, destination, new SquaredErrorOperator<T>());
+    }
+
+    /// <summary>Mean absolute error (L1): the reduced <c>|p − t|</c>, as PyTorch's <c>l1_loss</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element <c>|p − t|</c>; derivative <c>sign(p − t)</c>, 0 where <c>p = t</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Reduction(reduction);
+        return Pointwise.Value(predictions, targets, default, new AbsoluteErrorOperator<T>(), reduction);
+    }
+
+    /// <summary>Mean absolute error (L1): the reduced <c>|p − t|</c>, as PyTorch's <c>l1_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂predictions[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/> (in place).</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element <c>|p − t|</c>; derivative <c>sign(p − t)</c>, 0 where <c>p = t</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        Guard.Reduction(reduction);
+        return Pointwise.Fused(predictions, targets, default, gradient, new AbsoluteErrorOperator<T>(), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="MeanAbsoluteError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void MeanAbsoluteErrorPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(destination, predictions, targets, default);
+        Pointwise.PerElement(predictions, targets, default, destination, new AbsoluteErrorOperator<T>());
+    }
+
+    /// <summary>Huber loss, as PyTorch's <c>huber_loss</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="delta">The threshold δ between the quadratic and the linear part; must be positive.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element, with <c>d = p − t</c>: <c>½d²</c> where <c>|d| &lt; δ</c>, else <c>δ(|d| − ½δ)</c>; derivative <c>clamp(d, −δ, δ)</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T Huber<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T delta, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Positive(delta);
+        Guard.Reduction(reduction);
+        return Pointwise.Value(predictions, targets, default, new HuberOperator<T>(delta), reduction);
+    }
+
+    /// <summary>Huber loss, as PyTorch's <c>huber_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂predictions[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/> (in place).</param>
+    /// <param name="delta">The threshold δ between the quadratic and the linear part; must be positive.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element, with <c>d = p − t</c>: <c>½d²</c> where <c>|d| &lt; δ</c>, else <c>δ(|d| − ½δ)</c>; derivative <c>clamp(d, −δ, δ)</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T Huber<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T delta, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        Guard.Positive(delta);
+        Guard.Reduction(reduction);
+        return Pointwise.Fused(predictions, targets, default, gradient, new HuberOperator<T>(delta), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="Huber{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <param name="delta">The threshold δ between the quadratic and the linear part; must be positive.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void HuberPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(destination, predictions, targets, default);
+        Guard.Positive(delta);
+        Pointwise.PerElement(predictions, targets, default, destination, new HuberOperator<T>(delta));
+    }
+
+    /// <summary>Smooth L1 loss, as PyTorch's <c>smooth_l1_loss</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="beta">The threshold β; zero makes it the L1 loss; must not be negative.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element, with <c>d = p − t</c>: <c>½d²/β</c> where <c>|d| &lt; β</c>, else <c>|d| − ½β</c>; derivative <c>clamp(d/β, −1, 1)</c>. <c>β = 0</c> is exactly <see cref="MeanAbsoluteError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T SmoothL1<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T beta, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.NonNegative(beta);
+        Guard.Reduction(reduction);
+        return beta == T.Zero
+            ? Pointwise.Value(predictions, targets, default, new AbsoluteErrorOperator<T>(), reduction)
+            : Pointwise.Value(predictions, targets, default, new SmoothL1Operator<T>(beta), reduction);
+    }
+
+    /// <summary>Smooth L1 loss, as PyTorch's <c>smooth_l1_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂predictions[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/> (in place).</param>
+    /// <param name="beta">The threshold β; zero makes it the L1 loss; must not be negative.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element, with <c>d = p − t</c>: <c>½d²/β</c> where <c>|d| &lt; β</c>, else <c>|d| − ½β</c>; derivative <c>clamp(d/β, −1, 1)</c>. <c>β = 0</c> is exactly <see cref="MeanAbsoluteError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T SmoothL1<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T beta, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        Guard.NonNegative(beta);
+        Guard.Reduction(reduction);
+        return beta == T.Zero
+            ? Pointwise.Fused(predictions, targets, default, gradient, new AbsoluteErrorOperator<T>(), reduction)
+            : Pointwise.Fused(predictions, targets, default, gradient, new SmoothL1Operator<T>(beta), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="SmoothL1{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <param name="beta">The threshold β; zero makes it the L1 loss; must not be negative.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void SmoothL1PerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T beta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(destination, predictions, targets, default);
+        Guard.NonNegative(beta);
+        if (beta == T.Zero)
+        {
+            Pointwise.PerElement(predictions, targets, default, destination, new AbsoluteErrorOperator<T>());
+        }
+        else
+        {
+            Pointwise.PerElement(predictions, targets, default, destination, new SmoothL1Operator<T>(beta));
+        }
+    }
+
+    /// <summary>Log-cosh loss: the reduced <c>log(cosh(p − t))</c>, computed without overflow for any finite input.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element <c>log(cosh d)</c> with <c>d = p − t</c>, evaluated as <c>log1p((e^|d| − 1)²/(2e^|d|))</c> for <c>|d| &lt; 1</c> (no cancellation for small residuals) and as <c>|d| − log 2 + log1p(e^(−2|d|))</c> beyond (no overflow); derivative <c>tanh(d)</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T LogCosh<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Reduction(reduction);
+        return Pointwise.Value(predictions, targets, default, new LogCoshOperator<T>(), reduction);
+    }
+
+    /// <summary>Log-cosh loss: the reduced <c>log(cosh(p − t))</c>, computed without overflow for any finite input. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂predictions[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/> (in place).</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element <c>log(cosh d)</c> with <c>d = p − t</c>, evaluated as <c>log1p((e^|d| − 1)²/(2e^|d|))</c> for <c>|d| &lt; 1</c> (no cancellation for small residuals) and as <c>|d| − log 2 + log1p(e^(−2|d|))</c> beyond (no overflow); derivative <c>tanh(d)</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T LogCosh<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        Guard.Reduction(reduction);
+        return Pointwise.Fused(predictions, targets, default, gradient, new LogCoshOperator<T>(), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="LogCosh{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void LogCoshPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(destination, predictions, targets, default);
+        Pointwise.PerElement(predictions, targets, default, destination, new LogCoshOperator<T>());
+    }
+
+    /// <summary>Quantile (pinball) loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="quantile">The quantile τ, strictly between 0 and 1.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element, with <c>u = t − p</c>: <c>max(τu, (τ − 1)u)</c>; derivative with respect to <c>p</c>: <c>−τ</c> where <c>t &gt; p</c>, <c>1 − τ</c> where <c>t &lt; p</c>, 0 where they are equal. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T Quantile<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T quantile, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.OpenUnitInterval(quantile);
+        Guard.Reduction(reduction);
+        return Pointwise.Value(predictions, targets, default, new QuantileOperator<T>(quantile), reduction);
+    }
+
+    /// <summary>Quantile (pinball) loss. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂predictions[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/> (in place).</param>
+    /// <param name="quantile">The quantile τ, strictly between 0 and 1.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element, with <c>u = t − p</c>: <c>max(τu, (τ − 1)u)</c>; derivative with respect to <c>p</c>: <c>−τ</c> where <c>t &gt; p</c>, <c>1 − τ</c> where <c>t &lt; p</c>, 0 where they are equal. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T Quantile<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T quantile, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        Guard.OpenUnitInterval(quantile);
+        Guard.Reduction(reduction);
+        return Pointwise.Fused(predictions, targets, default, gradient, new QuantileOperator<T>(quantile), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="Quantile{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <param name="quantile">The quantile τ, strictly between 0 and 1.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void QuantilePerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T quantile)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(destination, predictions, targets, default);
+        Guard.OpenUnitInterval(quantile);
+        Pointwise.PerElement(predictions, targets, default, destination, new QuantileOperator<T>(quantile));
+    }
+
+    /// <summary>Poisson negative log-likelihood of log-rates, as PyTorch's <c>poisson_nll_loss(log_input=True, full=False)</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logRates">The predicted log-rates <c>x</c>.</param>
+    /// <param name="targets">The observed counts <c>t</c>, as many as <paramref name="logRates"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per element, with log-rate <c>x</c> and count <c>t</c>: <c>e^x − t·x</c>; derivative <c>e^x − t</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="logRates"/> and <paramref name="targets"/> differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logRates, targets);
+        Guard.Reduction(reduction);
+        return Pointwise.Value(logRates, targets, default, new PoissonOperator<T>(), reduction);
+    }
+
+    /// <summary>Poisson negative log-likelihood of log-rates, as PyTorch's <c>poisson_nll_loss(log_input=True, full=False)</c>. Also writes the gradient, in the same pass over the data.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logRates">The predicted log-rates <c>x</c>.</param>
+    /// <param name="targets">The observed counts <c>t</c>, as many as <paramref name="logRates"/>.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logRates[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="logRates"/>, and either separate from the inputs or the very memory of <paramref name="logRates"/> (in place).</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <remarks>
+    /// Per element, with log-rate <c>x</c> and count <c>t</c>: <c>e^x − t·x</c>; derivative <c>e^x − t</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
+    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
+    /// bit-identical on every CPU and wherever the data sits in memory.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logRates, targets);
+        Guard.Output(gradient, logRates, targets, default);
+        Guard.Reduction(reduction);
+        return Pointwise.Fused(logRates, targets, default, gradient, new PoissonOperator<T>(), reduction);
+    }
+
+    /// <summary>The per-element form of <see cref="PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logRates">The predicted log-rates <c>x</c>.</param>
+    /// <param name="targets">The observed counts <c>t</c>, as many as <paramref name="logRates"/>.</param>
+    /// <param name="destination">Receives the loss of each element; as long as <paramref name="logRates"/>, and either separate from the inputs or the very memory of <paramref name="logRates"/>.</param>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void PoissonNegativeLogLikelihoodPerElement<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logRates, targets);
+        Guard.Output(destination, logRates, targets, default);
+        Pointwise.PerElement(logRates, targets, default, destination, new PoissonOperator<T>());
+    }
+
+    /// <summary>Root mean squared error: <c>sqrt(mean((p − t)²))</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <returns>The RMSE; NaN for empty input.</returns>
+    /// <remarks>The mean is taken in double in an order fixed by the library (bit-identical on every CPU); the square root of it is rounded once to <typeparamref name="T"/>.</remarks>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        return predictions.IsEmpty ? T.NaN : T.CreateTruncating(Math.Sqrt(MeanSquare(predictions, targets)));
+    }
+
+    /// <summary>Root mean squared error, and its gradient <c>(p − t)/(n·rmse)</c> (0 everywhere where the RMSE is 0).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">The predictions <c>p</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
+    /// <param name="gradient">Receives <c>∂rmse/∂predictions[i]</c>; as long as <paramref name="predictions"/>, separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
+    /// <returns>The RMSE; NaN for empty input (nothing is written).</returns>
+    /// <remarks>The gradient needs the RMSE first, so this reads the inputs twice: once to reduce and once to write the gradient.</remarks>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(gradient, predictions, targets, default);
+        if (predictions.IsEmpty)
+        {
+            return T.NaN;
+        }
+        double rmse = Math.Sqrt(MeanSquare(predictions, targets));
+        T result = T.CreateTruncating(rmse);
+        // d/(n·rmse); where rmse is 0 every d is 0 and so is the gradient.
+        T factor = rmse == 0 ? T.Zero : T.CreateTruncating(1.0 / (predictions.Length * rmse));
+        Pointwise.PerElement(predictions, targets, default, gradient, new ScaledDifferenceOperator<T>(factor));
+        return result;
+    }
+
+    private static double MeanSquare<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Dispatch.Pointwise<T, SquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, default, T.One) / predictions.Length;
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Numerics;
+
+namespace FastLoss.Simd;
+
+/// <summary>
+/// A vector of <typeparamref name="T"/> lanes with exactly IEEE 754 lane semantics. Every kernel of the
+/// library is written once against this interface; the width-specific types (<see cref="W512{T}"/>,
+/// <see cref="W256{T}"/>, <see cref="W128{T}"/>, <see cref="WScalar{T}"/>) and <see cref="Pair{TLow, T}"/>
+/// (two narrower vectors that emulate a wider one) map it to hardware.
+/// </summary>
+/// <remarks>
+/// Only operations that are correctly rounded (add, subtract, multiply, divide, square root), exact
+/// (compare, select, bitwise, integer arithmetic on the bit patterns) or both are exposed, and no fused
+/// multiply-add: the same lane inputs give the same lane bits on every width, which is what makes the
+/// library's results independent of the CPU.
+/// </remarks>
+internal interface IVec<TSelf, T>
+    where TSelf : struct, IVec<TSelf, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Number of lanes.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Loads <see cref="Count"/> elements starting at <paramref name="source"/> + <paramref name="index"/>.</summary>
+    static abstract TSelf Load(ref T source, nuint index);
+
+    /// <summary>Stores the lanes at <paramref name="destination"/> + <paramref name="index"/>.</summary>
+    static abstract void Store(TSelf value, ref T destination, nuint index);
+
+    /// <summary>All lanes set to <paramref name="value"/>.</summary>
+    static abstract TSelf Create(T value);
+
+    /// <summary>All lanes set to the bit pattern <paramref name="bits"/> (an int for float lanes, a long for double lanes).</summary>
+    static abstract TSelf CreateBits(long bits);
+
+    static abstract TSelf operator +(TSelf left, TSelf right);
+    static abstract TSelf operator -(TSelf left, TSelf right);
+    static abstract TSelf operator *(TSelf left, TSelf right);
+    static abstract TSelf operator /(TSelf left, TSelf right);
+    static abstract TSelf operator -(TSelf value);
+    static abstract TSelf operator &(TSelf left, TSelf right);
+    static abstract TSelf operator |(TSelf left, TSelf right);
+    static abstract TSelf operator ^(TSelf left, TSelf right);
+
+    /// <summary><c>left &amp; ~right</c>, bitwise.</summary>
+    static abstract TSelf AndNot(TSelf left, TSelf right);
+
+    /// <summary>Correctly rounded square root.</summary>
+    static abstract TSelf Sqrt(TSelf value);
+
+    /// <summary>Lane masks (all bits set where true); comparisons with NaN are false.</summary>
+    static abstract TSelf Equal(TSelf left, TSelf right);
+    /// <inheritdoc cref="Equal"/>
+    static abstract TSelf LessThan(TSelf left, TSelf right);
+    /// <inheritdoc cref="Equal"/>
+    static abstract TSelf LessThanOrEqual(TSelf left, TSelf right);
+    /// <inheritdoc cref="Equal"/>
+    static abstract TSelf GreaterThan(TSelf left, TSelf right);
+    /// <inheritdoc cref="Equal"/>
+    static abstract TSelf GreaterThanOrEqual(TSelf left, TSelf right);
+
+    /// <summary>Bitwise select: <paramref name="whenTrue"/> where <paramref name="mask"/> bits are set, else <paramref name="whenFalse"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
+
+    /// <summary>A mask with lanes <c>[start, end)</c> set.</summary>
+    static abstract TSelf LaneMask(int start, int end);
+
+    /// <summary>True if any lane of the mask is set.</summary>
+    static abstract bool AnySet(TSelf mask);
+
+    /// <summary>Integer addition of the lanes' bit patterns (int32 lanes for float, int64 for double).</summary>
+    static abstract TSelf AddBits(TSelf left, TSelf right);
+    /// <summary>Integer subtraction of the lanes' bit patterns.</summary>
+    static abstract TSelf SubtractBits(TSelf left, TSelf right);
+    /// <summary>Logical left shift of the lanes' bit patterns.</summary>
+    static abstract TSelf ShiftLeftBits(TSelf value, int count);
+    /// <summary>Logical right shift of the lanes' bit patterns.</summary>
+    static abstract TSelf ShiftRightBits(TSelf value, int count);
+
+    /// <summary>
+    /// Adds the lanes of <paramref name="terms"/>, widened to double, to an accumulator made of two vectors
+    /// whose bits hold doubles: lanes <c>[0, Count/2)</c> of a float vector go to <paramref name="low"/>, the
+    /// rest to <paramref name="high"/>. For double lanes <paramref name="high"/> is unused.
+    /// </summary>
+    static abstract void Accumulate(ref TSelf low, ref TSelf high, TSelf terms);
+
+    /// <summary>Writes the <see cref="Count"/> double lanes of an accumulator in lane order.</summary>
+    static abstract void StoreAccumulator(TSelf low, TSelf high, Span<double> destination);
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace FastLoss.Simd;
+
+/// <summary>One <see cref="Vector128{T}"/>: 4 float or 2 double lanes (SSE, AdvSimd).</summary>
+internal struct W128<T> : IVec<W128<T>, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public Vector128<T> V;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public W128(Vector128<T> v) => V = v;
+
+    public static int Count => Vector128<T>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> Load(ref T source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(W128<T> value, ref T destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> Create(T value) => new(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> CreateBits(long bits) => typeof(T) == typeof(float)
+        ? new(Vector128.Create((int)bits).As<int, T>())
+        : new(Vector128.Create(bits).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator +(W128<T> left, W128<T> right) => new(left.V + right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator -(W128<T> left, W128<T> right) => new(left.V - right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator *(W128<T> left, W128<T> right) => new(left.V * right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator /(W128<T> left, W128<T> right) => new(left.V / right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator -(W128<T> value) => new(-value.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator &(W128<T> left, W128<T> right) => new(left.V & right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator |(W128<T> left, W128<T> right) => new(left.V | right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> operator ^(W128<T> left, W128<T> right) => new(left.V ^ right.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> AndNot(W128<T> left, W128<T> right) => new(Vector128.AndNot(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> Sqrt(W128<T> value) => new(Vector128.Sqrt(value.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> Equal(W128<T> left, W128<T> right) => new(Vector128.Equals(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> LessThan(W128<T> left, W128<T> right) => new(Vector128.LessThan(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> LessThanOrEqual(W128<T> left, W128<T> right) => new(Vector128.LessThanOrEqual(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> GreaterThan(W128<T> left, W128<T> right) => new(Vector128.GreaterThan(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> GreaterThanOrEqual(W128<T> left, W128<T> right) => new(Vector128.GreaterThanOrEqual(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> Select(W128<T> mask, W128<T> whenTrue, W128<T> whenFalse) => new(Vector128.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> LaneMask(int start, int end)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<int> i = Vector128<int>.Indices;
+            return new((Vector128.GreaterThanOrEqual(i, Vector128.Create(start)) & Vector128.LessThan(i, Vector128.Create(end))).As<int, T>());
+        }
+        Vector128<long> l = Vector128<long>.Indices;
+        return new((Vector128.GreaterThanOrEqual(l, Vector128.Create((long)start)) & Vector128.LessThan(l, Vector128.Create((long)end))).As<long, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnySet(W128<T> mask) => mask.V.AsInt32() != Vector128<int>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> AddBits(W128<T> left, W128<T> right) => typeof(T) == typeof(float)
+        ? new((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
+        : new((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> SubtractBits(W128<T> left, W128<T> right) => typeof(T) == typeof(float)
+        ? new((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
+        : new((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> ShiftLeftBits(W128<T> value, int count) => typeof(T) == typeof(float)
+        ? new(Vector128.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
+        : new(Vector128.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> ShiftRightBits(W128<T> value, int count) => typeof(T) == typeof(float)
+        ? new(Vector128.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
+        : new(Vector128.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Accumulate(ref W128<T> low, ref W128<T> high, W128<T> terms)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<float> f = terms.V.As<T, float>();
+            low.V = (low.V.As<T, double>() + Vector128.WidenLower(f)).As<double, T>();
+            high.V = (high.V.As<T, double>() + Vector128.WidenUpper(f)).As<double, T>();
+        }
+        else
+        {
+            low.V += terms.V;
+        }
+    }
+
+    public static void StoreAccumulator(W128<T> low, W128<T> high, Span<double> destination)
+    {
+        low.V.As<T, double>().CopyTo(destination);
+        if (typeof(T) == typeof(float))
+        {
+            high.V.As<T, double>().CopyTo(destination[Vector128<double>.Count..]);
+        }
+    }
+}
