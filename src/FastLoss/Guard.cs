@@ -82,4 +82,68 @@ internal static class Guard
             throw new ArgumentOutOfRangeException(name, value, $"{name} must lie strictly between 0 and 1.");
         }
     }
+
+    /// <summary>Every element in [0, 1] (NaN propagates instead).</summary>
+    public static void Probabilities<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int bad = Kernels.Scan.FirstOutside(values, T.Zero, T.One);
+        if (bad >= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is outside [0, 1].");
+        }
+    }
+
+    /// <summary>Optional weights: empty, or as long as the input and none negative (NaN propagates).</summary>
+    public static void Weights<T>(ReadOnlySpan<T> weights, int expectedLength, [CallerArgumentExpression(nameof(weights))] string? name = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (weights.IsEmpty)
+        {
+            return;
+        }
+        if (weights.Length != expectedLength)
+        {
+            throw new ArgumentException($"{name} must be empty or have {expectedLength} elements, not {weights.Length}.", name);
+        }
+        int bad = Kernels.Scan.FirstOutside(weights, T.Zero, T.PositiveInfinity);
+        if (bad >= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, weights[bad], $"{name}[{bad}] is negative.");
+        }
+    }
+
+    /// <summary>Hinge targets: every element −1 or +1.</summary>
+    public static void Signs<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int bad = Kernels.Scan.FirstNotSign(values);
+        if (bad >= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is neither -1 nor +1.");
+        }
+    }
+
+    /// <summary>A matrix of <paramref name="classes"/> columns: classes positive and the length a multiple of it; returns the rows.</summary>
+    public static int Rows<T>(ReadOnlySpan<T> matrix, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
+    {
+        if (classes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be positive.");
+        }
+        if (matrix.Length % classes != 0)
+        {
+            throw new ArgumentException($"The length of {name} ({matrix.Length}) is not a multiple of classes ({classes}).", name);
+        }
+        return matrix.Length / classes;
+    }
+
+    public static void UnitInterval<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where T : IBinaryFloatingPointIeee754<T>
+    {
+        if (!(value >= T.Zero && value <= T.One))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1].");
+        }
+    }
 }

@@ -11,6 +11,11 @@ internal static class Lane
     public static TVec Of<TVec, T>(double value) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => TVec.Create(T.CreateTruncating(value));
 
+    /// <summary>The largest finite value of <typeparamref name="T"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxFinite<T>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) ? Unsafe.BitCast<float, T>(float.MaxValue) : Unsafe.BitCast<double, T>(double.MaxValue);
+
     /// <summary>|x| (clears the sign bit; NaN stays NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Abs<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>

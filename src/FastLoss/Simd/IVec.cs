@@ -78,6 +78,18 @@ internal interface IVec<TSelf, T>
     /// <summary>Logical right shift of the lanes' bit patterns.</summary>
     static abstract TSelf ShiftRightBits(TSelf value, int count);
 
+    /// <summary>Lane j holds j.</summary>
+    static abstract TSelf Indices { get; }
+
+    /// <summary>
+    /// The sum of the lanes in a fixed halving tree: lanes j and j + Count/2 first, and so on down, so that
+    /// every width (a wider vector, or a <see cref="Pair{TLow, T}"/> of narrower ones) adds in the same order.
+    /// </summary>
+    static abstract T ReduceSum(TSelf value);
+
+    /// <summary>The largest lane in the same halving tree as <see cref="ReduceSum"/>, with <c>a &gt; b ? a : b</c> at each step.</summary>
+    static abstract T ReduceMax(TSelf value);
+
     /// <summary>
     /// Adds the lanes of <paramref name="terms"/>, widened to double, to an accumulator made of two vectors
     /// whose bits hold doubles: lanes <c>[0, Count/2)</c> of a float vector go to <paramref name="low"/>, the

@@ -100,4 +100,12 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
         TLow.StoreAccumulator(low.A, high.A, destination);
         TLow.StoreAccumulator(low.B, high.B, destination[TLow.Count..]);
     }
+
+    public static Pair<TLow, T> Indices => new(TLow.Indices, TLow.Indices + TLow.Create(T.CreateTruncating(TLow.Count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceSum(Pair<TLow, T> value) => TLow.ReduceSum(value.A + value.B);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceMax(Pair<TLow, T> value) => TLow.ReduceMax(TLow.Select(TLow.GreaterThan(value.A, value.B), value.A, value.B));
 }

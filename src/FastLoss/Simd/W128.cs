@@ -121,4 +121,28 @@ internal struct W128<T> : IVec<W128<T>, T>
             high.V.As<T, double>().CopyTo(destination[Vector128<double>.Count..]);
         }
     }
+
+    public static W128<T> Indices => new(Vector128<T>.Indices);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceSum(W128<T> value)
+    {
+        Vector128<T> v = value.V;
+        return typeof(T) == typeof(float) ? (v.GetElement(0) + v.GetElement(2)) + (v.GetElement(1) + v.GetElement(3)) : v.GetElement(0) + v.GetElement(1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceMax(W128<T> value)
+    {
+        Vector128<T> v = value.V;
+        if (typeof(T) == typeof(float))
+        {
+            T a = Max(v.GetElement(0), v.GetElement(2)), b = Max(v.GetElement(1), v.GetElement(3));
+            return Max(a, b);
+        }
+        return Max(v.GetElement(0), v.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Max(T a, T b) => a > b ? a : b;
 }

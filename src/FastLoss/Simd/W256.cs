@@ -121,4 +121,16 @@ internal struct W256<T> : IVec<W256<T>, T>
             high.V.As<T, double>().CopyTo(destination[Vector256<double>.Count..]);
         }
     }
+
+    public static W256<T> Indices => new(Vector256<T>.Indices);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceSum(W256<T> value) => W128<T>.ReduceSum(new(value.V.GetLower() + value.V.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceMax(W256<T> value)
+    {
+        Vector128<T> a = value.V.GetLower(), b = value.V.GetUpper();
+        return W128<T>.ReduceMax(new(Vector128.ConditionalSelect(Vector128.GreaterThan(a, b), a, b)));
+    }
 }

@@ -121,4 +121,16 @@ internal struct W512<T> : IVec<W512<T>, T>
             high.V.As<T, double>().CopyTo(destination[Vector512<double>.Count..]);
         }
     }
+
+    public static W512<T> Indices => new(Vector512<T>.Indices);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceSum(W512<T> value) => W256<T>.ReduceSum(new(value.V.GetLower() + value.V.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceMax(W512<T> value)
+    {
+        Vector256<T> a = value.V.GetLower(), b = value.V.GetUpper();
+        return W256<T>.ReduceMax(new(Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b)));
+    }
 }

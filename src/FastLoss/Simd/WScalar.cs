@@ -126,4 +126,12 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
 
     public static void StoreAccumulator(WScalar<T> low, WScalar<T> high, Span<double> destination)
         => destination[0] = ReadAccumulator(low, high);
+
+    public static WScalar<T> Indices => new(T.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceSum(WScalar<T> value) => value.V;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReduceMax(WScalar<T> value) => value.V;
 }

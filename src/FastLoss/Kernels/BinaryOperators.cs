@@ -1,0 +1,273 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FastLoss.Simd;
+
+namespace FastLoss.Kernels;
+
+/// <summary>Stable pieces of the logistic function shared by the logit losses.</summary>
+internal static class Logistic
+{
+    /// <summary>
+    /// For logits x: e = e^−|x|, σ(x), σ(−x) and softplus(−x) = log(1 + e^−x), each without overflow or
+    /// cancellation for any finite x (σ(−x) is computed directly, not as 1 − σ(x)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Split<TVec, T>(TVec x, out TVec sigmoid, out TVec sigmoidOfNegative, out TVec softplusOfNegative)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TVec zero = TVec.Create(T.Zero);
+        TVec one = TVec.Create(T.One);
+        TVec e = VMath.Exp<TVec, T>(-Lane.Abs<TVec, T>(x));
+        TVec d = one + e;
+        TVec large = one / d;   // σ(|x|)
+        TVec small = e / d;     // σ(−|x|)
+        TVec nonNegative = TVec.GreaterThanOrEqual(x, zero);
+        sigmoid = TVec.Select(nonNegative, large, small);
+        sigmoidOfNegative = TVec.Select(nonNegative, small, large);
+        // softplus(−x) = max(−x, 0) + log1p(e^−|x|); the select keeps NaN.
+        TVec negX = -x;
+        softplusOfNegative = TVec.Select(TVec.GreaterThan(x, zero), zero, negX) + VMath.Log1p<TVec, T>(e);
+    }
+}
+
+/// <summary>
+/// Binary cross-entropy on probabilities, as PyTorch's binary_cross_entropy: each log clamped at −100,
+/// gradient w(p − t)/max(p(1 − p), 1e-12).
+/// </summary>
+internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLoss<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TWeights : struct, IFlag
+{
+    public static bool UsesWeights => TWeights.Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    {
+        TVec floor = Lane.Of<TVec, T>(-100.0);
+        TVec logP = VMath.Log<TVec, T>(x);
+        TVec log1mP = VMath.Log1p<TVec, T>(-x);
+        logP = TVec.Select(TVec.LessThan(logP, floor), floor, logP);
+        log1mP = TVec.Select(TVec.LessThan(log1mP, floor), floor, log1mP);
+        TVec loss = (y - TVec.Create(T.One)) * log1mP - y * logP;
+        return TWeights.Value ? loss * w : loss;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+    {
+        TVec one = TVec.Create(T.One);
+        TVec denominator = (one - x) * x;
+        TVec eps = Lane.Of<TVec, T>(1e-12);
+        denominator = TVec.Select(TVec.LessThan(denominator, eps), eps, denominator);
+        TVec g = (x - y) / denominator;
+        gradient = (TWeights.Value ? g * w : g) * scale;
+        return Value(x, y, w);
+    }
+}
+
+/// <summary>
+/// Binary cross-entropy on logits, as PyTorch's binary_cross_entropy_with_logits:
+/// w((1 − t)x + (1 + (pw − 1)t)·softplus(−x)); gradient w((1 + (pw − 1)t)σ(x) − pw·t).
+/// </summary>
+internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights>(T positiveWeight) : IPointwiseLoss<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TWeights : struct, IFlag
+{
+    public static bool UsesWeights => TWeights.Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+        => ValueAndGradient(x, y, w, default, out _, computeGradient: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+        => ValueAndGradient(x, y, w, scale, out gradient, computeGradient: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
+    {
+        TVec one = TVec.Create(T.One);
+        Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec softplusNeg);
+        TVec pw = TVec.Create(positiveWeight);
+        // With pw = 1 the log weight is exactly 1 and these reduce to PyTorch's unweighted formulas.
+        TVec logWeight = (pw - one) * y + one;
+        TVec loss = (one - y) * x + logWeight * softplusNeg;
+        if (computeGradient)
+        {
+            TVec g = logWeight * sigmoid - pw * y;
+            gradient = (TWeights.Value ? g * w : g) * scale;
+        }
+        else
+        {
+            gradient = default;
+        }
+        return TWeights.Value ? loss * w : loss;
+    }
+}
+
+/// <summary>Hinge: max(0, 1 − t·x) for t = ±1; gradient −t where the margin is violated, else 0.</summary>
+internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TSquared : struct, IFlag
+{
+    public static bool UsesWeights => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Margin<TVec>(TVec x, TVec y) where TVec : struct, IVec<TVec, T>
+    {
+        TVec m = TVec.Create(T.One) - y * x;
+        // max(0, m) that keeps NaN.
+        return TVec.Select(TVec.LessThanOrEqual(m, TVec.Create(T.Zero)), TVec.Create(T.Zero), m);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    {
+        TVec m = Margin(x, y);
+        return TSquared.Value ? m * m : m;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+    {
+        TVec m = Margin(x, y);
+        TVec zero = TVec.Create(T.Zero);
+        if (TSquared.Value)
+        {
+            gradient = -((m + m) * y) * scale;
+            return m * m;
+        }
+        // −t where m > 0, 0 where m = 0, NaN where m is NaN.
+        TVec g = TVec.Select(TVec.GreaterThan(m, zero), -y, m * zero);
+        gradient = g * scale;
+        return m;
+    }
+}
+
+/// <summary>
+/// torchvision's sigmoid_focal_loss: α_t·ce·(1 − p_t)^γ with ce the BCE of the logits, p = σ(x),
+/// p_t = p·t + (1 − p)(1 − t), α_t = αt + (1 − α)(1 − t) (1 when α &lt; 0). 1 − p_t is computed as
+/// p(1 − t) + σ(−x)·t, so it keeps full relative accuracy when p saturates.
+/// </summary>
+internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseLoss<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static bool UsesWeights => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+        => Compute(x, y, default, out _, computeGradient: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+        => Compute(x, y, scale, out gradient, computeGradient: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TVec Compute<TVec>(TVec x, TVec y, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
+    {
+        TVec one = TVec.Create(T.One);
+        TVec zero = TVec.Create(T.Zero);
+        Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec softplusNeg);
+        TVec ce = (one - y) * x + softplusNeg;
+        TVec m = p * (one - y) + q * y;           // 1 − p_t
+        TVec g = TVec.Create(gamma);
+        TVec mPowGamma, mPowGammaMinus1;
+        if (gamma == T.Zero)
+        {
+            mPowGamma = one;
+            mPowGammaMinus1 = zero; // multiplied by γ = 0 below
+        }
+        else if (gamma == T.One)
+        {
+            mPowGamma = m;
+            mPowGammaMinus1 = one;
+        }
+        else if (gamma == T.CreateTruncating(2))
+        {
+            mPowGamma = m * m;
+            mPowGammaMinus1 = m;
+        }
+        else
+        {
+            // m^γ = e^(γ log m); m = 0 gives e^−∞ = 0, and m^(γ−1) = m^γ/m is taken as 0 there, its limit
+            // times the vanishing p(1 − p) factor.
+            mPowGamma = VMath.Exp<TVec, T>(g * VMath.Log<TVec, T>(m));
+            mPowGammaMinus1 = TVec.Select(TVec.GreaterThan(m, zero), mPowGamma / m, zero);
+        }
+        TVec loss = ce * mPowGamma;
+        TVec alphaT = one;
+        if (alpha >= T.Zero)
+        {
+            TVec a = TVec.Create(alpha);
+            alphaT = a * y + (one - a) * (one - y);
+            loss = alphaT * loss;
+        }
+        if (computeGradient)
+        {
+            // d/dx [ce·m^γ] = (p − t)·m^γ + γ·ce·m^(γ−1)·p·q·(1 − 2t)
+            TVec dm = (p * q) * (one - (y + y));
+            TVec d = (p - y) * mPowGamma + ((g * ce) * mPowGammaMinus1) * dm;
+            gradient = (alpha >= T.Zero ? alphaT * d : d) * scale;
+        }
+        else
+        {
+            gradient = default;
+        }
+        return loss;
+    }
+}
+
+/// <summary>
+/// Kullback–Leibler divergence on log-probabilities x, as PyTorch's kl_div: t(log t − x) with 0 where t = 0
+/// (or e^t(t − x) for log targets); gradient −t (or −e^t).
+/// </summary>
+internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TLogTarget : struct, IFlag
+{
+    public static bool UsesWeights => false;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    {
+        if (TLogTarget.Value)
+        {
+            return VMath.Exp<TVec, T>(y) * (y - x);
+        }
+        TVec zero = TVec.Create(T.Zero);
+        // xlogy(t, t) − t·x, with xlogy(0, ·) = 0.
+        TVec xlogy = TVec.Select(TVec.Equal(y, zero), zero, y * VMath.Log<TVec, T>(y));
+        return xlogy - y * x;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+    {
+        if (TLogTarget.Value)
+        {
+            TVec e = VMath.Exp<TVec, T>(y);
+            gradient = -(e * scale);
+            return e * (y - x);
+        }
+        gradient = -(y * scale);
+        return Value(x, y, w);
+    }
+}
+
+/// <summary>A compile-time boolean, so that an operator's options cost nothing in its loop.</summary>
+internal interface IFlag
+{
+    static abstract bool Value { get; }
+}
+
+/// <summary>True.</summary>
+internal readonly struct Yes : IFlag
+{
+    public static bool Value => true;
+}
+
+/// <summary>False.</summary>
+internal readonly struct No : IFlag
+{
+    public static bool Value => false;
+}

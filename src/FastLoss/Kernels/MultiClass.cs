@@ -1,0 +1,95 @@
+using System;
+using System.Numerics;
+
+namespace FastLoss.Kernels;
+
+/// <summary>Checks and reductions shared by the multi-class losses.</summary>
+internal static class MultiClass
+{
+    /// <summary>
+    /// Checks every label (in [0, classes) or equal to <paramref name="ignoreIndex"/>) and returns the
+    /// summed weight of the rows that count: the denominator of <c>Mean</c>.
+    /// </summary>
+    public static double LabelWeightTotal<T>(ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double total = 0;
+        for (int r = 0; r < labels.Length; r++)
+        {
+            int label = labels[r];
+            if (label == ignoreIndex)
+            {
+                continue;
+            }
+            if ((uint)label >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), label,
+                    $"labels[{r}] (row {r}) is {label}, outside [0, {classes}) and not ignoreIndex ({ignoreIndex}).");
+            }
+            total += classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[label]);
+        }
+        return total;
+    }
+
+    /// <summary>Checks a per-row destination: one element per row, separate from every input.</summary>
+    public static void PerRowDestination<T>(Span<T> destination, int rows, ReadOnlySpan<T> input, ReadOnlySpan<T> other)
+    {
+        if (destination.Length != rows)
+        {
+            throw new ArgumentException($"destination must have one element per row ({rows}), not {destination.Length}.", nameof(destination));
+        }
+        ReadOnlySpan<T> d = destination;
+        if (d.Overlaps(input) || d.Overlaps(other))
+        {
+            throw new ArgumentException("destination overlaps an input.", nameof(destination));
+        }
+    }
+
+    /// <summary>Checks the labels' count against the rows.</summary>
+    public static void LabelCount(ReadOnlySpan<int> labels, int rows)
+    {
+        if (labels.Length != rows)
+        {
+            throw new ArgumentException($"labels must have one label per row: the input has {rows} rows, labels has {labels.Length}.", nameof(labels));
+        }
+    }
+
+    /// <summary>Negative log-likelihood over log-probabilities: the sum of −w_y·x[r, y] over rows that count.</summary>
+    public static double NegativeLogLikelihoodSum<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex, Span<T> perRow)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        for (int r = 0; r < labels.Length; r++)
+        {
+            int label = labels[r];
+            double loss = 0;
+            if (label != ignoreIndex)
+            {
+                double w = classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[label]);
+                loss = -w * double.CreateTruncating(logProbabilities[r * classes + label]);
+            }
+            if (!perRow.IsEmpty)
+            {
+                perRow[r] = T.CreateTruncating(loss);
+            }
+            sum += loss;
+        }
+        return sum;
+    }
+
+    /// <summary>The gradient of NLL: −w_y·scale at each counted row's label, 0 elsewhere.</summary>
+    public static void NegativeLogLikelihoodGradient<T>(Span<T> gradient, ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex, double scale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        gradient.Clear();
+        for (int r = 0; r < labels.Length; r++)
+        {
+            int label = labels[r];
+            if (label != ignoreIndex)
+            {
+                double w = classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[label]);
+                gradient[r * classes + label] = T.CreateTruncating(-w * scale);
+            }
+        }
+    }
+}

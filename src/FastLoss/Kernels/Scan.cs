@@ -1,0 +1,64 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace FastLoss.Kernels;
+
+/// <summary>Read-only scans that validate inputs before a kernel writes anything.</summary>
+internal static class Scan
+{
+    /// <summary>Index of the first element outside [<paramref name="low"/>, <paramref name="high"/>] (NaN counts as inside), or −1.</summary>
+    public static int FirstOutside<T>(ReadOnlySpan<T> values, T low, T high) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
+        {
+            ReadOnlySpan<Vector<T>> vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
+            Vector<T> lo = new(low), hi = new(high);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                if (Vector.LessThanAny(vectors[v], lo) || Vector.GreaterThanAny(vectors[v], hi))
+                {
+                    break;
+                }
+                i += Vector<T>.Count;
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (values[i] < low || values[i] > high)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Index of the first element that is neither −1 nor +1, or −1.</summary>
+    public static int FirstNotSign<T>(ReadOnlySpan<T> values) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
+        {
+            ReadOnlySpan<Vector<T>> vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
+            Vector<T> one = Vector<T>.One;
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                Vector<T> a = Vector.Abs(vectors[v]);
+                if (!Vector.EqualsAll(a, one))
+                {
+                    break;
+                }
+                i += Vector<T>.Count;
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (values[i] != T.One && values[i] != -T.One)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

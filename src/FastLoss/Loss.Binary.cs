@@ -1,0 +1,366 @@
+using System;
+using System.Numerics;
+using FastLoss.Kernels;
+
+namespace FastLoss;
+
+public static partial class Loss
+{
+    /// <summary>Binary cross-entropy of probabilities, as PyTorch's <c>binary_cross_entropy</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="probabilities">The predicted probabilities <c>p</c>, each in [0, 1] (NaN propagates).</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the probabilities (usually 0 or 1).</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>Per element <c>−w(t·log p + (1 − t)·log(1 − p))</c> with each log clamped at −100 (so p = 0 or 1 gives a finite loss); derivative <c>w(p − t)/max(p(1 − p), 1e-12)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T BinaryCrossEntropy<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(probabilities, targets);
+        Guard.Reduction(reduction);
+        Guard.Weights(weights, probabilities.Length);
+        Guard.Probabilities(probabilities);
+        return weights.IsEmpty
+            ? Pointwise.Value(probabilities, targets, weights, new BinaryCrossEntropyOperator<T, No>(), reduction)
+            : Pointwise.Value(probabilities, targets, weights, new BinaryCrossEntropyOperator<T, Yes>(), reduction);
+    }
+
+    /// <summary>Binary cross-entropy of probabilities, as PyTorch's <c>binary_cross_entropy</c>. Also writes the gradient with respect to <paramref name="probabilities"/>, in the same pass.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="probabilities">The predicted probabilities <c>p</c>, each in [0, 1] (NaN propagates).</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the probabilities (usually 0 or 1).</param>
+    /// <param name="gradient">Receives <c>∂loss/∂probabilities[i]</c> (including the <c>1/n</c> of <c>Mean</c>): as long as <paramref name="probabilities"/>, separate from the inputs or the very memory of <paramref name="probabilities"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <remarks>Per element <c>−w(t·log p + (1 − t)·log(1 − p))</c> with each log clamped at −100 (so p = 0 or 1 gives a finite loss); derivative <c>w(p − t)/max(p(1 − p), 1e-12)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T BinaryCrossEntropy<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(probabilities, targets);
+        Guard.Output(gradient, probabilities, targets, weights);
+        Guard.Reduction(reduction);
+        Guard.Weights(weights, probabilities.Length);
+        Guard.Probabilities(probabilities);
+        return weights.IsEmpty
+            ? Pointwise.Fused(probabilities, targets, weights, gradient, new BinaryCrossEntropyOperator<T, No>(), reduction)
+            : Pointwise.Fused(probabilities, targets, weights, gradient, new BinaryCrossEntropyOperator<T, Yes>(), reduction);
+    }
+
+    /// <summary>The per-element form of BinaryCrossEntropy (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="probabilities">The predicted probabilities <c>p</c>, each in [0, 1] (NaN propagates).</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the probabilities (usually 0 or 1).</param>
+    /// <param name="destination">Receives each element's loss: as long as <paramref name="probabilities"/>, separate from the inputs or the very memory of <paramref name="probabilities"/>.</param>
+    /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void BinaryCrossEntropyPerElement<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> destination, ReadOnlySpan<T> weights = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(probabilities, targets);
+        Guard.Output(destination, probabilities, targets, weights);
+        Guard.Weights(weights, probabilities.Length);
+        Guard.Probabilities(probabilities);
+        if (weights.IsEmpty)
+        {
+            Pointwise.PerElement(probabilities, targets, weights, destination, new BinaryCrossEntropyOperator<T, No>());
+        }
+        else
+        {
+            Pointwise.PerElement(probabilities, targets, weights, destination, new BinaryCrossEntropyOperator<T, Yes>());
+        }
+    }
+
+    /// <summary>Binary cross-entropy of logits, as PyTorch's <c>binary_cross_entropy_with_logits</c>; stable for any finite logit.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the logits (usually 0 or 1).</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
+    /// <param name="positiveWeight">Optional weight <c>pw</c> of the positive term (PyTorch's <c>pos_weight</c> as one scalar); not negative. Null means 1.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>Per element <c>−w(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))</c>, computed as <c>w((1 − t)x + (1 + (pw − 1)t)·softplus(−x))</c>; derivative <c>w((1 + (pw − 1)t)·σ(x) − pw·t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Reduction(reduction);
+        Guard.Weights(weights, logits.Length);
+        T pw = positiveWeight ?? T.One;
+        Guard.NonNegative(pw, nameof(positiveWeight));
+        return weights.IsEmpty
+            ? Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, No>(pw), reduction)
+            : Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, Yes>(pw), reduction);
+    }
+
+    /// <summary>Binary cross-entropy of logits, as PyTorch's <c>binary_cross_entropy_with_logits</c>; stable for any finite logit. Also writes the gradient with respect to <paramref name="logits"/>, in the same pass.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the logits (usually 0 or 1).</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logits[i]</c> (including the <c>1/n</c> of <c>Mean</c>): as long as <paramref name="logits"/>, separate from the inputs or the very memory of <paramref name="logits"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
+    /// <param name="positiveWeight">Optional weight <c>pw</c> of the positive term (PyTorch's <c>pos_weight</c> as one scalar); not negative. Null means 1.</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <remarks>Per element <c>−w(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))</c>, computed as <c>w((1 − t)x + (1 + (pw − 1)t)·softplus(−x))</c>; derivative <c>w((1 + (pw − 1)t)·σ(x) − pw·t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Output(gradient, logits, targets, weights);
+        Guard.Reduction(reduction);
+        Guard.Weights(weights, logits.Length);
+        T pw = positiveWeight ?? T.One;
+        Guard.NonNegative(pw, nameof(positiveWeight));
+        return weights.IsEmpty
+            ? Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, No>(pw), reduction)
+            : Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, Yes>(pw), reduction);
+    }
+
+    /// <summary>The per-element form of BinaryCrossEntropyWithLogits (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the logits (usually 0 or 1).</param>
+    /// <param name="destination">Receives each element's loss: as long as <paramref name="logits"/>, separate from the inputs or the very memory of <paramref name="logits"/>.</param>
+    /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
+    /// <param name="positiveWeight">Optional weight <c>pw</c> of the positive term (PyTorch's <c>pos_weight</c> as one scalar); not negative. Null means 1.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void BinaryCrossEntropyWithLogitsPerElement<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> destination, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Output(destination, logits, targets, weights);
+        Guard.Weights(weights, logits.Length);
+        T pw = positiveWeight ?? T.One;
+        Guard.NonNegative(pw, nameof(positiveWeight));
+        if (weights.IsEmpty)
+        {
+            Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, No>(pw));
+        }
+        else
+        {
+            Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, Yes>(pw));
+        }
+    }
+
+    /// <summary>Hinge loss for targets ±1, as scikit-learn's <c>hinge_loss</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scores">The decision scores <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, each −1 or +1.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>Per element <c>max(0, 1 − t·x)</c>; derivative <c>−t</c> where <c>t·x &lt; 1</c>, else 0. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Reduction(reduction);
+        Guard.Signs(targets);
+        return Pointwise.Value(scores, targets, default, new HingeOperator<T, No>(), reduction);
+    }
+
+    /// <summary>Hinge loss for targets ±1, as scikit-learn's <c>hinge_loss</c>. Also writes the gradient with respect to <paramref name="scores"/>, in the same pass.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scores">The decision scores <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, each −1 or +1.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂scores[i]</c> (including the <c>1/n</c> of <c>Mean</c>): as long as <paramref name="scores"/>, separate from the inputs or the very memory of <paramref name="scores"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <remarks>Per element <c>max(0, 1 − t·x)</c>; derivative <c>−t</c> where <c>t·x &lt; 1</c>, else 0. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Output(gradient, scores, targets, default);
+        Guard.Reduction(reduction);
+        Guard.Signs(targets);
+        return Pointwise.Fused(scores, targets, default, gradient, new HingeOperator<T, No>(), reduction);
+    }
+
+    /// <summary>The per-element form of Hinge (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scores">The decision scores <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, each −1 or +1.</param>
+    /// <param name="destination">Receives each element's loss: as long as <paramref name="scores"/>, separate from the inputs or the very memory of <paramref name="scores"/>.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void HingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Output(destination, scores, targets, default);
+        Guard.Signs(targets);
+        Pointwise.PerElement(scores, targets, default, destination, new HingeOperator<T, No>());
+    }
+
+    /// <summary>Squared hinge loss for targets ±1, as Keras's <c>squared_hinge</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scores">The decision scores <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, each −1 or +1.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>Per element <c>max(0, 1 − t·x)²</c>; derivative <c>−2t·max(0, 1 − t·x)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Reduction(reduction);
+        Guard.Signs(targets);
+        return Pointwise.Value(scores, targets, default, new HingeOperator<T, Yes>(), reduction);
+    }
+
+    /// <summary>Squared hinge loss for targets ±1, as Keras's <c>squared_hinge</c>. Also writes the gradient with respect to <paramref name="scores"/>, in the same pass.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scores">The decision scores <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, each −1 or +1.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂scores[i]</c> (including the <c>1/n</c> of <c>Mean</c>): as long as <paramref name="scores"/>, separate from the inputs or the very memory of <paramref name="scores"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <remarks>Per element <c>max(0, 1 − t·x)²</c>; derivative <c>−2t·max(0, 1 − t·x)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Output(gradient, scores, targets, default);
+        Guard.Reduction(reduction);
+        Guard.Signs(targets);
+        return Pointwise.Fused(scores, targets, default, gradient, new HingeOperator<T, Yes>(), reduction);
+    }
+
+    /// <summary>The per-element form of SquaredHinge (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scores">The decision scores <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c>, each −1 or +1.</param>
+    /// <param name="destination">Receives each element's loss: as long as <paramref name="scores"/>, separate from the inputs or the very memory of <paramref name="scores"/>.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void SquaredHingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Output(destination, scores, targets, default);
+        Guard.Signs(targets);
+        Pointwise.PerElement(scores, targets, default, destination, new HingeOperator<T, Yes>());
+    }
+
+    /// <summary>Sigmoid focal loss, as torchvision's <c>sigmoid_focal_loss</c>; stable for any finite logit.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c> in [0, 1], as many as the logits.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <param name="alpha">The weight α of the positive class, at most 1; a negative value turns the α-weighting off (as torchvision's <c>alpha=-1</c>).</param>
+    /// <param name="gamma">The focusing exponent γ; not negative.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>Per element <c>α_t·ce·(1 − p_t)^γ</c> with <c>ce</c> the binary cross-entropy of the logit, <c>p = σ(x)</c>, <c>p_t = p·t + (1 − p)(1 − t)</c> and <c>α_t = α·t + (1 − α)(1 − t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T SigmoidFocal<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, double alpha = 0.25, double gamma = 2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Reduction(reduction);
+        Guard.NonNegative(gamma);
+        if (!(alpha <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");
+        }
+        return Pointwise.Value(logits, targets, default, new SigmoidFocalOperator<T>(T.CreateTruncating(alpha), T.CreateTruncating(gamma)), reduction);
+    }
+
+    /// <summary>Sigmoid focal loss, as torchvision's <c>sigmoid_focal_loss</c>; stable for any finite logit. Also writes the gradient with respect to <paramref name="logits"/>, in the same pass.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c> in [0, 1], as many as the logits.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logits[i]</c> (including the <c>1/n</c> of <c>Mean</c>): as long as <paramref name="logits"/>, separate from the inputs or the very memory of <paramref name="logits"/>.</param>
+    /// <param name="reduction">Mean (default) or sum.</param>
+    /// <param name="alpha">The weight α of the positive class, at most 1; a negative value turns the α-weighting off (as torchvision's <c>alpha=-1</c>).</param>
+    /// <param name="gamma">The focusing exponent γ; not negative.</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <remarks>Per element <c>α_t·ce·(1 − p_t)^γ</c> with <c>ce</c> the binary cross-entropy of the logit, <c>p = σ(x)</c>, <c>p_t = p·t + (1 − p)(1 − t)</c> and <c>α_t = α·t + (1 − α)(1 − t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T SigmoidFocal<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, double alpha = 0.25, double gamma = 2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Output(gradient, logits, targets, default);
+        Guard.Reduction(reduction);
+        Guard.NonNegative(gamma);
+        if (!(alpha <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");
+        }
+        return Pointwise.Fused(logits, targets, default, gradient, new SigmoidFocalOperator<T>(T.CreateTruncating(alpha), T.CreateTruncating(gamma)), reduction);
+    }
+
+    /// <summary>The per-element form of SigmoidFocal (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The logits <c>x</c>.</param>
+    /// <param name="targets">The targets <c>t</c> in [0, 1], as many as the logits.</param>
+    /// <param name="destination">Receives each element's loss: as long as <paramref name="logits"/>, separate from the inputs or the very memory of <paramref name="logits"/>.</param>
+    /// <param name="alpha">The weight α of the positive class, at most 1; a negative value turns the α-weighting off (as torchvision's <c>alpha=-1</c>).</param>
+    /// <param name="gamma">The focusing exponent γ; not negative.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void SigmoidFocalPerElement<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> destination, double alpha = 0.25, double gamma = 2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Output(destination, logits, targets, default);
+        Guard.NonNegative(gamma);
+        if (!(alpha <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");
+        }
+        Pointwise.PerElement(logits, targets, default, destination, new SigmoidFocalOperator<T>(T.CreateTruncating(alpha), T.CreateTruncating(gamma)));
+    }
+}

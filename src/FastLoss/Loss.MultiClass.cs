@@ -1,0 +1,212 @@
+using System;
+using System.Numerics;
+using FastLoss.Kernels;
+
+namespace FastLoss;
+
+public static partial class Loss
+{
+    /// <summary>Softmax cross-entropy of logits against integer labels, as PyTorch's <c>cross_entropy</c> with class indices.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">Row-major <c>[rows × classes]</c> logits.</param>
+    /// <param name="labels">One class index per row, in <c>[0, classes)</c>, or <paramref name="ignoreIndex"/>.</param>
+    /// <param name="classes">The number of classes (columns); positive, and the length of <paramref name="logits"/> is a multiple of it.</param>
+    /// <param name="reduction"><c>Mean</c> (default) divides by the summed weight of the rows that count (their number without <paramref name="classWeights"/>); <c>Sum</c> adds them.</param>
+    /// <param name="classWeights">Optional weight per class (empty for none); none negative.</param>
+    /// <param name="ignoreIndex">A label value whose rows count for nothing (default −100).</param>
+    /// <param name="labelSmoothing">ε in [0, 1]: the target becomes <c>(1 − ε)·onehot + ε/classes</c>, with PyTorch's weighting of the smoothing term.</param>
+    /// <returns>The reduced loss; <c>Mean</c> of a batch whose rows are all ignored is NaN, as in PyTorch.</returns>
+    /// <remarks>
+    /// Per row <c>(1 − ε)·w_y·(lse − x_y) + (ε/C)·Σ_c w_c·(lse − x_c)</c> with <c>lse = log Σ_c e^x_c</c>, computed from
+    /// <c>x − max</c> so that any finite logits work (no overflow at ±1e4 or ±3e4). NaN propagates. Bit-identical on every CPU.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A length does not fit (labels per row, class weights per class).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is outside <c>[0, classes)</c> and not <paramref name="ignoreIndex"/> (the message names the row); <paramref name="classes"/> is not positive; a class weight is negative; <paramref name="labelSmoothing"/> is outside [0, 1]; <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Reduction reduction = Reduction.Mean,
+        ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CrossEntropyLabels(logits, labels, classes, default, default, reduction, classWeights, ignoreIndex, labelSmoothing, Form.Value);
+
+    /// <summary>Softmax cross-entropy of logits against integer labels, and its gradient, fused: each row is read once for its log-sum-exp and once more to write its gradient.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">Row-major <c>[rows × classes]</c> logits.</param>
+    /// <param name="labels">One class index per row, in <c>[0, classes)</c>, or <paramref name="ignoreIndex"/>.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logits</c> (0 on ignored rows): as long as <paramref name="logits"/>, separate from it or the very same memory (in place).</param>
+    /// <param name="reduction">As in the value-only overload.</param>
+    /// <param name="classWeights">Optional weight per class (empty for none); none negative.</param>
+    /// <param name="ignoreIndex">A label value whose rows count for nothing (default −100).</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <remarks>The gradient of a row is <c>(softmax·((1 − ε)w_y + (ε/C)Σw) − (ε/C)·w − (1 − ε)·w_y·onehot)/denominator</c>.</remarks>
+    /// <exception cref="ArgumentException">A length does not fit, or <paramref name="gradient"/> overlaps <paramref name="logits"/> without being it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean,
+        ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CrossEntropyLabels(logits, labels, classes, gradient, default, reduction, classWeights, ignoreIndex, labelSmoothing, Form.Fused);
+
+    /// <summary>The per-row form of softmax cross-entropy with labels (PyTorch's <c>reduction='none'</c>): each row's weighted loss, 0 for ignored rows.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">Row-major <c>[rows × classes]</c> logits.</param>
+    /// <param name="labels">One class index per row, in <c>[0, classes)</c>, or <paramref name="ignoreIndex"/>.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="destination">Receives one loss per row; separate from the inputs.</param>
+    /// <param name="classWeights">Optional weight per class (empty for none); none negative.</param>
+    /// <param name="ignoreIndex">A label value whose rows count for nothing (default −100).</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Reduction, ReadOnlySpan{T}, int, double)"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void CrossEntropyPerRow<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> destination,
+        ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CrossEntropyLabels(logits, labels, classes, default, destination, Reduction.Sum, classWeights, ignoreIndex, labelSmoothing, Form.PerRow);
+
+    private static T CrossEntropyLabels<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Span<T> perRow,
+        Reduction reduction, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        int rows = Guard.Rows(logits, classes);
+        MultiClass.LabelCount(labels, rows);
+        Guard.Reduction(reduction);
+        Guard.Weights(classWeights, classes);
+        Guard.UnitInterval(labelSmoothing);
+        bool writesGradient = form == Form.Fused;
+        if (writesGradient)
+        {
+            Guard.Output(gradient, logits, classWeights, default);
+        }
+        else if (form == Form.PerRow)
+        {
+            MultiClass.PerRowDestination(perRow, rows, logits, classWeights);
+        }
+        double denominator = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
+        if (rows == 0)
+        {
+            return Kernels.Pointwise.Empty<T>(reduction);
+        }
+        double weightTotal = classes;
+        if (!classWeights.IsEmpty)
+        {
+            weightTotal = 0;
+            foreach (T w in classWeights)
+            {
+                weightTotal += double.CreateTruncating(w);
+            }
+        }
+        CrossEntropyProblem<T> problem = new()
+        {
+            Logits = logits,
+            Labels = labels,
+            ClassWeights = classWeights,
+            Gradient = gradient,
+            PerRow = perRow,
+            Classes = classes,
+            IgnoreIndex = ignoreIndex,
+            Smoothing = labelSmoothing,
+            Scale = reduction == Reduction.Mean ? 1.0 / denominator : 1.0,
+            WeightTotal = weightTotal,
+            WritesGradient = writesGradient,
+        };
+        double sum = classWeights.IsEmpty
+            ? Dispatch.CrossEntropy<T, No, No>(in problem)
+            : Dispatch.CrossEntropy<T, No, Yes>(in problem);
+        return T.CreateTruncating(reduction == Reduction.Mean ? sum / denominator : sum);
+    }
+
+    /// <summary>Softmax cross-entropy of logits against target probabilities, as PyTorch's <c>cross_entropy</c> with probabilities.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">Row-major <c>[rows × classes]</c> logits.</param>
+    /// <param name="targets">Row-major <c>[rows × classes]</c> target probabilities (not checked: like PyTorch, any values are used as given).</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="reduction"><c>Mean</c> (default) divides by the number of rows; <c>Sum</c> adds them.</param>
+    /// <param name="labelSmoothing">ε in [0, 1]: targets become <c>(1 − ε)·t + ε/classes</c>.</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>Per row <c>Σ_c t'_c·(lse − x_c)</c>, computed from <c>x − max</c> (stable for any finite logits). Bit-identical on every CPU.</remarks>
+    /// <exception cref="ArgumentException">The lengths differ or are not a multiple of <paramref name="classes"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive, <paramref name="labelSmoothing"/> is outside [0, 1], or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CrossEntropySoft(logits, targets, classes, default, default, reduction, labelSmoothing, Form.Value);
+
+    /// <summary>Softmax cross-entropy of logits against target probabilities, and its gradient <c>(softmax·Σt' − t')/rows</c>, fused.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">Row-major <c>[rows × classes]</c> logits.</param>
+    /// <param name="targets">Row-major <c>[rows × classes]</c> target probabilities.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logits</c>: as long as <paramref name="logits"/>, separate from the inputs or the very memory of <paramref name="logits"/>.</param>
+    /// <param name="reduction">As in the value-only overload.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <returns>The reduced loss, equal to the value-only overload's.</returns>
+    /// <exception cref="ArgumentException">A length does not fit, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logits"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CrossEntropySoft(logits, targets, classes, gradient, default, reduction, labelSmoothing, Form.Fused);
+
+    /// <summary>The per-row form of soft-target cross-entropy (PyTorch's <c>reduction='none'</c>).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">Row-major <c>[rows × classes]</c> logits.</param>
+    /// <param name="targets">Row-major <c>[rows × classes]</c> target probabilities.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="destination">Receives one loss per row; separate from the inputs.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive or <paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void CrossEntropyPerRow<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> destination, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CrossEntropySoft(logits, targets, classes, default, destination, Reduction.Sum, labelSmoothing, Form.PerRow);
+
+    private static T CrossEntropySoft<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Span<T> perRow,
+        Reduction reduction, double labelSmoothing, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        int rows = Guard.Rows(logits, classes);
+        Guard.SameLength(logits, targets);
+        Guard.Reduction(reduction);
+        Guard.UnitInterval(labelSmoothing);
+        bool writesGradient = form == Form.Fused;
+        if (writesGradient)
+        {
+            Guard.Output(gradient, logits, targets, default);
+        }
+        else if (form == Form.PerRow)
+        {
+            MultiClass.PerRowDestination(perRow, rows, logits, targets);
+        }
+        if (rows == 0)
+        {
+            return Kernels.Pointwise.Empty<T>(reduction);
+        }
+        CrossEntropyProblem<T> problem = new()
+        {
+            Logits = logits,
+            Targets = targets,
+            Gradient = gradient,
+            PerRow = perRow,
+            Classes = classes,
+            Smoothing = labelSmoothing,
+            Scale = reduction == Reduction.Mean ? 1.0 / rows : 1.0,
+            WeightTotal = classes,
+            WritesGradient = writesGradient,
+        };
+        double sum = Dispatch.CrossEntropy<T, Yes, No>(in problem);
+        return T.CreateTruncating(reduction == Reduction.Mean ? sum / rows : sum);
+    }
+
+    /// <summary>Which overload of a multi-class loss is running.</summary>
+    private enum Form
+    {
+        Value,
+        Fused,
+        PerRow,
+    }
+}
