@@ -15,8 +15,8 @@ internal static class Logistic
     public static void Split<TVec, T>(TVec x, out TVec sigmoid, out TVec sigmoidOfNegative, out TVec softplusOfNegative)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec zero = TVec.Create(T.Zero);
-        TVec one = TVec.Create(T.One);
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec one = TVec.Create(Constant.Of<T>(1.0));
         TVec e = VMath.Exp<TVec, T>(-Lane.Abs<TVec, T>(x));
         TVec d = one + e;
         TVec large = one / d;   // σ(|x|)
@@ -38,7 +38,11 @@ internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLos
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
 {
-    public static bool UsesWeights => TWeights.Value;
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TWeights.Value;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -48,14 +52,14 @@ internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLos
         TVec log1mP = VMath.Log1p<TVec, T>(-x);
         logP = TVec.Select(TVec.LessThan(logP, floor), floor, logP);
         log1mP = TVec.Select(TVec.LessThan(log1mP, floor), floor, log1mP);
-        TVec loss = (y - TVec.Create(T.One)) * log1mP - y * logP;
+        TVec loss = (y - TVec.Create(Constant.Of<T>(1.0))) * log1mP - y * logP;
         return TWeights.Value ? loss * w : loss;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
-        TVec one = TVec.Create(T.One);
+        TVec one = TVec.Create(Constant.Of<T>(1.0));
         TVec denominator = (one - x) * x;
         TVec eps = Lane.Of<TVec, T>(1e-12);
         denominator = TVec.Select(TVec.LessThan(denominator, eps), eps, denominator);
@@ -73,7 +77,11 @@ internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights>(T pos
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
 {
-    public static bool UsesWeights => TWeights.Value;
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TWeights.Value;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -86,7 +94,7 @@ internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights>(T pos
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
-        TVec one = TVec.Create(T.One);
+        TVec one = TVec.Create(Constant.Of<T>(1.0));
         Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec softplusNeg);
         TVec pw = TVec.Create(positiveWeight);
         // With pw = 1 the log weight is exactly 1 and these reduce to PyTorch's unweighted formulas.
@@ -110,14 +118,24 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Margin<TVec>(TVec x, TVec y) where TVec : struct, IVec<TVec, T>
     {
-        TVec m = TVec.Create(T.One) - y * x;
+        TVec m = TVec.Create(Constant.Of<T>(1.0)) - y * x;
         // max(0, m) that keeps NaN.
-        return TVec.Select(TVec.LessThanOrEqual(m, TVec.Create(T.Zero)), TVec.Create(T.Zero), m);
+        return TVec.Select(TVec.LessThanOrEqual(m, TVec.Create(Constant.Of<T>(0.0))), TVec.Create(Constant.Of<T>(0.0)), m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -131,7 +149,7 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
         TVec m = Margin(x, y);
-        TVec zero = TVec.Create(T.Zero);
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
         if (TSquared.Value)
         {
             gradient = -((m + m) * y) * scale;
@@ -152,7 +170,11 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
 internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -165,24 +187,24 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec Compute<TVec>(TVec x, TVec y, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
-        TVec one = TVec.Create(T.One);
-        TVec zero = TVec.Create(T.Zero);
+        TVec one = TVec.Create(Constant.Of<T>(1.0));
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
         Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec softplusNeg);
         TVec ce = (one - y) * x + softplusNeg;
         TVec m = p * (one - y) + q * y;           // 1 − p_t
         TVec g = TVec.Create(gamma);
         TVec mPowGamma, mPowGammaMinus1;
-        if (gamma == T.Zero)
+        if (gamma == Constant.Of<T>(0.0))
         {
             mPowGamma = one;
             mPowGammaMinus1 = zero; // multiplied by γ = 0 below
         }
-        else if (gamma == T.One)
+        else if (gamma == Constant.Of<T>(1.0))
         {
             mPowGamma = m;
             mPowGammaMinus1 = one;
         }
-        else if (gamma == T.CreateTruncating(2))
+        else if (gamma == Constant.Of<T>(2))
         {
             mPowGamma = m * m;
             mPowGammaMinus1 = m;
@@ -196,7 +218,7 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
         }
         TVec loss = ce * mPowGamma;
         TVec alphaT = one;
-        if (alpha >= T.Zero)
+        if (alpha >= Constant.Of<T>(0.0))
         {
             TVec a = TVec.Create(alpha);
             alphaT = a * y + (one - a) * (one - y);
@@ -207,7 +229,7 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
             // d/dx [ce·m^γ] = (p − t)·m^γ + γ·ce·m^(γ−1)·p·q·(1 − 2t)
             TVec dm = (p * q) * (one - (y + y));
             TVec d = (p - y) * mPowGamma + ((g * ce) * mPowGammaMinus1) * dm;
-            gradient = (alpha >= T.Zero ? alphaT * d : d) * scale;
+            gradient = (alpha >= Constant.Of<T>(0.0) ? alphaT * d : d) * scale;
         }
         else
         {
@@ -225,7 +247,11 @@ internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TLogTarget : struct, IFlag
 {
-    public static bool UsesWeights => false;
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -234,7 +260,7 @@ internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss
         {
             return VMath.Exp<TVec, T>(y) * (y - x);
         }
-        TVec zero = TVec.Create(T.Zero);
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
         // xlogy(t, t) − t·x, with xlogy(0, ·) = 0.
         TVec xlogy = TVec.Select(TVec.Equal(y, zero), zero, y * VMath.Log<TVec, T>(y));
         return xlogy - y * x;
@@ -263,11 +289,19 @@ internal interface IFlag
 /// <summary>True.</summary>
 internal readonly struct Yes : IFlag
 {
-    public static bool Value => true;
+    public static bool Value
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
 }
 
 /// <summary>False.</summary>
 internal readonly struct No : IFlag
 {
-    public static bool Value => false;
+    public static bool Value
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 }

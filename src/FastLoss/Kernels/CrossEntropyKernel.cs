@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
@@ -79,8 +80,8 @@ internal static class CrossEntropyKernel
             Smoothing = eps,
             Scale = scale,
             WeightTotal = problem.WeightTotal,
-            EpsOverCScaled = T.CreateTruncating(eps / classes * scale),
-            OneMinusEpsScaled = T.CreateTruncating((1 - eps) * scale),
+            EpsOverCScaled = Constant.Of<T>(eps / classes * scale),
+            OneMinusEpsScaled = Constant.Of<T>((1 - eps) * scale),
             WritesGradient = writesGradient,
         };
 
@@ -101,13 +102,13 @@ internal static class CrossEntropyKernel
                     }
                     if (perRow)
                     {
-                        problem.PerRow[r] = T.Zero;
+                        problem.PerRow[r] = Constant.Of<T>(0.0);
                     }
                     continue;
                 }
                 if (TWeights.Value)
                 {
-                    wy = double.CreateTruncating(problem.ClassWeights[label]);
+                    wy = Constant.ToDouble(problem.ClassWeights[label]);
                 }
             }
 
@@ -133,7 +134,7 @@ internal static class CrossEntropyKernel
             }
             if (perRow)
             {
-                problem.PerRow[r] = T.CreateTruncating(loss);
+                problem.PerRow[r] = Constant.Of<T>(loss);
             }
             total += loss;
         }
@@ -153,7 +154,11 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>One row: returns its loss in double and writes its gradient if asked.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>
+    /// The row's work is split over a few methods that each hold one inlined exponential, so that the JIT
+    /// inlines every vector operation of each (its limits on inlining are per compiled method).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static double Row<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, int label, double wy, scoped in RowConstants<T> k)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -161,183 +166,234 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         int classes = k.Classes;
-        int lanes = TVec.Count;
-        T negInf = T.NegativeInfinity;
-        TVec floor = TVec.Create(-Lane.MaxFinite<T>());
         // The label's logit is read before the gradient may overwrite it (in place).
-        double xLabel = TSoft.Value ? 0 : double.CreateTruncating(Unsafe.Add(ref x, label));
+        double xLabel = TSoft.Value ? 0 : Constant.ToDouble(Unsafe.Add(ref x, label));
         double eps = k.Smoothing;
         bool smoothing = eps != 0;
-        bool secondSum = TSoft.Value || smoothing;
 
-        T max;
-        T sum;
-        T targetSum = T.Zero;
-        T weighted = T.Zero;  // Σ c_c·(max − x_c): c = t (soft) or w (labels with smoothing)
-        T plain = T.Zero;     // Σ (max − x_c), soft targets with smoothing
-
-        if (classes <= lanes)
+        RowSums<T> sums;
+        if (classes <= TVec.Count)
         {
-            TVec valid = TVec.LaneMask(0, classes);
-            TVec xv = TVec.Select(valid, TVec.Load(ref x, 0), TVec.Create(negInf));
-            max = TVec.ReduceMax(TVec.Select(TVec.GreaterThan(xv, floor), xv, floor));
-            TVec m = TVec.Create(max);
-            TVec e = VMath.Exp<TVec, T>(xv - m);
-            sum = TVec.ReduceSum(e);
-            TVec tv = default;
-            if (TSoft.Value)
-            {
-                tv = TVec.Select(valid, TVec.Load(ref t, 0), TVec.Create(T.Zero));
-                targetSum = TVec.ReduceSum(tv);
-            }
-            TVec gap = TVec.Select(valid, m - xv, TVec.Create(T.Zero));
-            if (TSoft.Value)
-            {
-                weighted = TVec.ReduceSum(tv * gap);
-                plain = smoothing ? TVec.ReduceSum(gap) : T.Zero;
-            }
-            else if (smoothing)
-            {
-                weighted = TVec.ReduceSum(TWeights.Value ? TVec.Load(ref w, 0) * gap : gap);
-            }
-            if (k.WritesGradient)
-            {
-                GetGradientConstants<T, TVec, TSoft>(sum, targetSum, wy, in k, out TVec kv, out TVec bv);
-                TVec gv = e * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, 0, tv, bv, in k);
-                TVec.Store(TVec.Select(valid, gv, TVec.Load(ref g, 0)), ref g, 0);
-            }
+            SmallRow<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, wy, in k, out sums);
         }
         else
         {
-            int full = classes / lanes;
-            int tailStart = classes - lanes;
-            TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
-            bool hasTail = classes % lanes != 0;
-
-            // Pass 1: online log-sum-exp, one read of the row.
-            TVec xv = TVec.Load(ref x, 0);
-            TVec mv = TVec.Select(TVec.GreaterThan(xv, floor), xv, floor);
-            TVec sv = VMath.Exp<TVec, T>(xv - mv);
-            TVec ts = TSoft.Value ? TVec.Load(ref t, 0) : default;
-            for (int c = 1; c <= full; c++)
+            LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, out sums);
+            if (k.WritesGradient)
             {
-                nuint offset;
-                if (c < full)
-                {
-                    offset = (nuint)(c * lanes);
-                    xv = TVec.Load(ref x, offset);
-                    if (TSoft.Value)
-                    {
-                        ts += TVec.Load(ref t, offset);
-                    }
-                }
-                else if (hasTail)
-                {
-                    offset = (nuint)tailStart;
-                    xv = TVec.Select(tailValid, TVec.Load(ref x, offset), TVec.Create(negInf));
-                    if (TSoft.Value)
-                    {
-                        ts += TVec.Select(tailValid, TVec.Load(ref t, offset), TVec.Create(T.Zero));
-                    }
-                }
-                else
-                {
-                    break;
-                }
-                TVec grows = TVec.GreaterThan(xv, mv);
-                if (TVec.AnySet(grows))
-                {
-                    TVec newMax = TVec.Select(grows, xv, mv);
-                    sv *= VMath.Exp<TVec, T>(mv - newMax);
-                    mv = newMax;
-                }
-                sv += VMath.Exp<TVec, T>(xv - mv);
-            }
-            max = TVec.ReduceMax(mv);
-            TVec m = TVec.Create(max);
-            sum = TVec.ReduceSum(sv * VMath.Exp<TVec, T>(mv - m));
-            if (TSoft.Value)
-            {
-                targetSum = TVec.ReduceSum(ts);
-            }
-
-            // Pass 2: the gradient, and the sums that need the maximum.
-            if (k.WritesGradient || secondSum)
-            {
-                TVec kv = default, bv = default;
-                if (k.WritesGradient)
-                {
-                    GetGradientConstants<T, TVec, TSoft>(sum, targetSum, wy, in k, out kv, out bv);
-                }
-                TVec weightedV = TVec.Create(T.Zero), plainV = TVec.Create(T.Zero);
-                for (int c = 0; c <= full; c++)
-                {
-                    nuint offset;
-                    bool tail = c == full;
-                    if (!tail)
-                    {
-                        offset = (nuint)(c * lanes);
-                    }
-                    else if (hasTail)
-                    {
-                        offset = (nuint)tailStart;
-                    }
-                    else
-                    {
-                        break;
-                    }
-                    xv = TVec.Load(ref x, offset);
-                    TVec tv = TSoft.Value ? TVec.Load(ref t, offset) : default;
-                    if (secondSum)
-                    {
-                        TVec gap = m - xv;
-                        if (tail)
-                        {
-                            gap = TVec.Select(tailValid, gap, TVec.Create(T.Zero));
-                        }
-                        if (TSoft.Value)
-                        {
-                            weightedV += tv * gap;
-                            plainV += gap;
-                        }
-                        else
-                        {
-                            weightedV += TWeights.Value ? TVec.Load(ref w, offset) * gap : gap;
-                        }
-                    }
-                    if (k.WritesGradient)
-                    {
-                        TVec gv = VMath.Exp<TVec, T>(xv - m) * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k);
-                        if (tail)
-                        {
-                            gv = TVec.Select(tailValid, gv, TVec.Load(ref g, offset));
-                        }
-                        TVec.Store(gv, ref g, offset);
-                    }
-                }
-                weighted = TVec.ReduceSum(weightedV);
-                plain = TSoft.Value && smoothing ? TVec.ReduceSum(plainV) : T.Zero;
+                LongRowGradient<T, TVec, TSoft, TWeights>(ref t, ref w, ref g, wy, in k, in sums);
             }
         }
 
-        double logSum = double.CreateTruncating(VMath.Log<WScalar<double>, double>(new WScalar<double>(double.CreateTruncating(sum))).V);
-        double maxD = double.CreateTruncating(max);
+        double logSum = ScalarLog(Constant.ToDouble(sums.Sum));
+        double maxD = Constant.ToDouble(sums.Max);
         if (TSoft.Value)
         {
-            double targetTotal = (1 - eps) * double.CreateTruncating(targetSum) + eps;
-            double gapTerm = (1 - eps) * double.CreateTruncating(weighted) + (smoothing ? eps / classes * double.CreateTruncating(plain) : 0);
+            double targetTotal = (1 - eps) * Constant.ToDouble(sums.TargetSum) + eps;
+            double gapTerm = (1 - eps) * Constant.ToDouble(sums.Weighted) + (smoothing ? eps / classes * Constant.ToDouble(sums.Plain) : 0);
             return gapTerm + targetTotal * logSum;
         }
         if (k.WritesGradient)
         {
             // The label's own −(1 − ε)·w_y, after the vector pass wrote softmax·K − B there.
             ref T gy = ref Unsafe.Add(ref g, label);
-            gy -= T.CreateTruncating((1 - eps) * wy * k.Scale);
+            gy -= Constant.Of<T>((1 - eps) * wy * k.Scale);
         }
         double nll = wy * ((maxD - xLabel) + logSum);
         return smoothing
-            ? (1 - eps) * nll + eps / classes * (double.CreateTruncating(weighted) + k.WeightTotal * logSum)
+            ? (1 - eps) * nll + eps / classes * (Constant.ToDouble(sums.Weighted) + k.WeightTotal * logSum)
             : nll;
+    }
+
+    /// <summary>What a row's passes find: its maximum, Σ e^(x − max), and the sums that need the maximum.</summary>
+    private struct RowSums<T> where T : unmanaged
+    {
+        public T Max;
+        public T Sum;
+        public T TargetSum;   // Σ t (soft targets)
+        public T Weighted;    // Σ c·(max − x), c = t (soft) or w (labels with smoothing)
+        public T Plain;       // Σ (max − x), soft targets with smoothing
+    }
+
+    /// <summary>
+    /// log of a double with the library's own log (the same bits everywhere). It runs in one lane of a
+    /// 128-bit vector: the scalar form's integer steps would cross between SIMD and general registers at
+    /// every operation, which costs several times more (a row of ten classes spent half its time here).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double ScalarLog(double value)
+        => VMath.Log<W128<double>, double>(new W128<double>(Vector128.Create(value))).V.ToScalar();
+
+    /// <summary>A row of at most one vector: everything from one exponential of one (masked) vector.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SmallRow<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, out RowSums<T> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        sums = default;
+        bool smoothing = k.Smoothing != 0;
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec valid = TVec.LaneMask(0, k.Classes);
+        TVec floor = TVec.Create(-Lane.MaxFinite<T>());
+        TVec xv = TVec.Select(valid, TVec.Load(ref x, 0), TVec.Create(Constant.Of<T>(double.NegativeInfinity)));
+        sums.Max = TVec.ReduceMax(TVec.Select(TVec.GreaterThan(xv, floor), xv, floor));
+        TVec m = TVec.Create(sums.Max);
+        TVec e = VMath.Exp<TVec, T>(xv - m);
+        sums.Sum = TVec.ReduceSum(e);
+        TVec tv = default;
+        if (TSoft.Value)
+        {
+            tv = TVec.Select(valid, TVec.Load(ref t, 0), zero);
+            sums.TargetSum = TVec.ReduceSum(tv);
+        }
+        if (TSoft.Value || smoothing)
+        {
+            TVec gap = TVec.Select(valid, m - xv, zero);
+            if (TSoft.Value)
+            {
+                sums.Weighted = TVec.ReduceSum(tv * gap);
+                sums.Plain = smoothing ? TVec.ReduceSum(gap) : Constant.Of<T>(0.0);
+            }
+            else
+            {
+                sums.Weighted = TVec.ReduceSum(TWeights.Value ? TVec.Load(ref w, 0) * gap : gap);
+            }
+        }
+        if (k.WritesGradient)
+        {
+            GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
+            TVec gv = e * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, 0, tv, bv, in k);
+            // Lanes past the row belong to the next row (or padding): written back unchanged.
+            TVec.Store(TVec.Select(valid, gv, TVec.Load(ref g, 0)), ref g, 0);
+        }
+    }
+
+    /// <summary>
+    /// Passes 1 and 2 of a long row: the maximum (a read of the row that costs a compare a vector), then
+    /// Σ e^(x − max) with the sums that need the maximum; the fused form stores e^(x − max) in the gradient
+    /// row, which pass 3 turns into the gradient, so each element's exponential is taken once.
+    /// </summary>
+    /// <remarks>
+    /// An online log-sum-exp (running maximum and rescaled sum per lane) reads the row once but rescales
+    /// whenever a lane's maximum grows, which on ordinary logits is most chunks of a row of a thousand
+    /// classes: an extra exponential each time. The separate maximum pass reads a row that is in L1 or L2.
+    /// The last partial chunk is read ending at the row's end, its lanes already counted masked.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, scoped in RowConstants<T> k, out RowSums<T> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        sums = default;
+        int classes = k.Classes;
+        int lanes = TVec.Count;
+        int full = classes / lanes;
+        int tailStart = classes - lanes;
+        bool hasTail = classes % lanes != 0;
+        bool smoothing = k.Smoothing != 0;
+        bool secondSum = TSoft.Value || smoothing;
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
+        TVec negInf = TVec.Create(Constant.Of<T>(double.NegativeInfinity));
+
+        TVec mv = TVec.Create(-Lane.MaxFinite<T>());
+        for (int c = 0; c < full; c++)
+        {
+            TVec xv = TVec.Load(ref x, (nuint)(c * lanes));
+            mv = TVec.Select(TVec.GreaterThan(xv, mv), xv, mv);
+        }
+        if (hasTail)
+        {
+            TVec xv = TVec.Select(tailValid, TVec.Load(ref x, (nuint)tailStart), negInf);
+            mv = TVec.Select(TVec.GreaterThan(xv, mv), xv, mv);
+        }
+        sums.Max = TVec.ReduceMax(mv);
+        TVec m = TVec.Create(sums.Max);
+
+        TVec sv = zero, ts = zero, weightedV = zero, plainV = zero;
+        int chunks = hasTail ? full + 1 : full;
+        for (int c = 0; c < chunks; c++)
+        {
+            bool tail = c == full;
+            nuint offset = (nuint)(tail ? tailStart : c * lanes);
+            TVec xv = TVec.Load(ref x, offset);
+            if (tail)
+            {
+                xv = TVec.Select(tailValid, xv, negInf);
+            }
+            TVec e = VMath.Exp<TVec, T>(xv - m);
+            sv += e;
+            if (secondSum)
+            {
+                TVec gap = tail ? TVec.Select(tailValid, m - xv, zero) : m - xv;
+                if (TSoft.Value)
+                {
+                    TVec tv = TVec.Load(ref t, offset);
+                    if (tail)
+                    {
+                        tv = TVec.Select(tailValid, tv, zero);
+                    }
+                    ts += tv;
+                    weightedV += tv * gap;
+                    plainV += gap;
+                }
+                else
+                {
+                    weightedV += TWeights.Value ? TVec.Load(ref w, offset) * gap : gap;
+                }
+            }
+            else if (TSoft.Value)
+            {
+                ts += tail ? TVec.Select(tailValid, TVec.Load(ref t, offset), zero) : TVec.Load(ref t, offset);
+            }
+            if (k.WritesGradient)
+            {
+                // In place, the lanes before the tail's start already hold their e^(x − max): keep them.
+                TVec.Store(tail ? TVec.Select(tailValid, e, TVec.Load(ref g, offset)) : e, ref g, offset);
+            }
+        }
+        sums.Sum = TVec.ReduceSum(sv);
+        if (TSoft.Value)
+        {
+            sums.TargetSum = TVec.ReduceSum(ts);
+        }
+        if (secondSum)
+        {
+            sums.Weighted = TVec.ReduceSum(weightedV);
+            sums.Plain = TSoft.Value && smoothing ? TVec.ReduceSum(plainV) : Constant.Of<T>(0.0);
+        }
+    }
+
+    /// <summary>Pass 3 of a long row: turns the stored e^(x − max) into the gradient e·K − B.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LongRowGradient<T, TVec, TSoft, TWeights>(ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, scoped in RowSums<T> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        int classes = k.Classes;
+        int lanes = TVec.Count;
+        int full = classes / lanes;
+        int tailStart = classes - lanes;
+        bool hasTail = classes % lanes != 0;
+        TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
+        GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
+        int chunks = hasTail ? full + 1 : full;
+        for (int c = 0; c < chunks; c++)
+        {
+            bool tail = c == full;
+            nuint offset = (nuint)(tail ? tailStart : c * lanes);
+            TVec tv = TSoft.Value ? TVec.Load(ref t, offset) : default;
+            TVec stored = TVec.Load(ref g, offset);
+            TVec gv = stored * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k);
+            // Lanes before the tail's start are already gradients: keep them.
+            TVec.Store(tail ? TVec.Select(tailValid, gv, stored) : gv, ref g, offset);
+        }
     }
 
     /// <summary>K (multiplies softmax) for the row, and the constant part of B.</summary>
@@ -349,9 +405,9 @@ internal static class CrossEntropyKernel
     {
         double eps = k.Smoothing;
         double coefficient = TSoft.Value
-            ? (1 - eps) * double.CreateTruncating(targetSum) + eps
+            ? (1 - eps) * Constant.ToDouble(targetSum) + eps
             : (1 - eps) * wy + eps / k.Classes * k.WeightTotal;
-        kv = TVec.Create(T.CreateTruncating(coefficient * k.Scale / double.CreateTruncating(sum)));
+        kv = TVec.Create(Constant.Of<T>(coefficient * k.Scale / Constant.ToDouble(sum)));
         bv = TVec.Create(k.EpsOverCScaled);
     }
 

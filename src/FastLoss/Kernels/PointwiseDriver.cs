@@ -14,6 +14,17 @@ internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIe
     /// <summary>Whether the third input (per-element weights) is read.</summary>
     static abstract bool UsesWeights { get; }
 
+    /// <summary>
+    /// A few instructions per vector (no exp or log): the main loop then holds four inlined copies, one per
+    /// accumulator chain. An expensive operator is inlined once and the chains rotate instead, so that the
+    /// JIT's inlining limits (locals, budget) are never reached.
+    /// </summary>
+    static virtual bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+
     /// <summary>Per-element loss of input <paramref name="x"/>, target <paramref name="y"/>, weight <paramref name="w"/>.</summary>
     TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>;
 
@@ -35,25 +46,61 @@ internal interface IPassMode
 /// <summary>Reduce only.</summary>
 internal readonly struct ValueMode : IPassMode
 {
-    public static bool Accumulates => true;
-    public static bool WritesGradient => false;
-    public static bool WritesOutput => false;
+    public static bool Accumulates
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+    public static bool WritesGradient
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+    public static bool WritesOutput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 }
 
 /// <summary>Reduce and write the gradient, in one pass.</summary>
 internal readonly struct FusedMode : IPassMode
 {
-    public static bool Accumulates => true;
-    public static bool WritesGradient => true;
-    public static bool WritesOutput => true;
+    public static bool Accumulates
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+    public static bool WritesGradient
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+    public static bool WritesOutput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
 }
 
 /// <summary>Write per-element losses, no reduction.</summary>
 internal readonly struct PerElementMode : IPassMode
 {
-    public static bool Accumulates => false;
-    public static bool WritesGradient => false;
-    public static bool WritesOutput => true;
+    public static bool Accumulates
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+    public static bool WritesGradient
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+    public static bool WritesOutput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
 }
 
 /// <summary>
@@ -80,7 +127,7 @@ internal static class PointwiseDriver
     internal const int PeelThreshold = 512;
 
     /// <summary>Independent accumulator chains: enough to hide the latency of a double add.</summary>
-    internal const int Chains = 4;
+    internal const int ChainCount = 4;
 
     public static double Run<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, int forcedHead = -1)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -90,8 +137,6 @@ internal static class PointwiseDriver
     {
         nuint lanes = (nuint)TVec.Count;
         TVec scale = TVec.Create(gradientScale);
-        TVec lo0 = default, hi0 = default, lo1 = default, hi1 = default;
-        TVec lo2 = default, hi2 = default, lo3 = default, hi3 = default;
 
         nuint head = forcedHead >= 0 ? (nuint)Math.Min(forcedHead, TVec.Count - 1) : 0;
         if (forcedHead < 0 && n >= PeelThreshold)
@@ -102,18 +147,73 @@ internal static class PointwiseDriver
         {
             head = 0;
         }
-        if (head != 0)
+        nuint full = (n - head) / lanes;
+        nuint end = head + full * lanes;
+        nuint rest = n - end;
+
+        // Head and tail first, before any accumulator is live: no vector register survives a call on x64.
+        TVec headTerms = head != 0 ? Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, 0, head, (int)(lanes - head), in op, scale) : default;
+        TVec tailTerms = rest != 0 ? Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, end, rest, 0, in op, scale) : default;
+
+        Chains<TVec> chains = default;
+        if (TMode.Accumulates && head != 0)
         {
-            TVec terms = Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, 0, head, (int)(lanes - head), in op, scale);
-            if (TMode.Accumulates)
+            TVec.Accumulate(ref chains.Low3, ref chains.High3, headTerms); // chunk −1
+        }
+        if (full != 0)
+        {
+            if (TOp.Cheap)
             {
-                TVec.Accumulate(ref lo3, ref hi3, terms); // chunk −1
+                UnrolledLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, scale, ref chains);
+            }
+            else
+            {
+                RotatingLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, scale, ref chains);
             }
         }
+        if (!TMode.Accumulates)
+        {
+            return 0;
+        }
+        if (rest != 0)
+        {
+            switch (full & 3) // the tail is chunk number `full`
+            {
+                case 0: TVec.Accumulate(ref chains.Low0, ref chains.High0, tailTerms); break;
+                case 1: TVec.Accumulate(ref chains.Low1, ref chains.High1, tailTerms); break;
+                case 2: TVec.Accumulate(ref chains.Low2, ref chains.High2, tailTerms); break;
+                default: TVec.Accumulate(ref chains.Low3, ref chains.High3, tailTerms); break;
+            }
+        }
+        Span<double> physical = stackalloc double[ChainCount * 16];
+        int l = TVec.Count;
+        TVec.StoreAccumulator(chains.Low0, chains.High0, physical.Slice(0, l));
+        TVec.StoreAccumulator(chains.Low1, chains.High1, physical.Slice(l, l));
+        TVec.StoreAccumulator(chains.Low2, chains.High2, physical.Slice(2 * l, l));
+        TVec.StoreAccumulator(chains.Low3, chains.High3, physical.Slice(3 * l, l));
+        return CanonicalSum(physical.Slice(0, ChainCount * l), l, (int)head);
+    }
 
-        nuint full = (n - head) / lanes;
-        nuint i = head;
-        nuint end4 = head + (full & ~(nuint)3) * lanes;
+    /// <summary>The four accumulator chains (double bits in vectors of T).</summary>
+    internal struct Chains<TVec> where TVec : struct
+    {
+        public TVec Low0, High0, Low1, High1, Low2, High2, Low3, High3;
+    }
+
+    /// <summary>All full chunks from <paramref name="start"/>, chunk k adding to chain k mod 4: four inlined copies of a cheap operator.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UnrolledLoop<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, TVec scale, ref Chains<TVec> chains)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        nuint lanes = (nuint)TVec.Count;
+        TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
+        TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
+        nuint i = start;
+        nuint end = start + chunks * lanes;
+        nuint end4 = start + (chunks & ~(nuint)3) * lanes;
         for (; i < end4; i += 4 * lanes)
         {
             Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
@@ -121,7 +221,6 @@ internal static class PointwiseDriver
             Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 2 * lanes, in op, scale, ref lo2, ref hi2);
             Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 3 * lanes, in op, scale, ref lo3, ref hi3);
         }
-        nuint end = head + full * lanes;
         if (i < end)
         {
             Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
@@ -136,34 +235,39 @@ internal static class PointwiseDriver
                 }
             }
         }
+        chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
+        chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
+    }
 
-        nuint rest = n - end;
-        if (rest != 0)
+    /// <summary>
+    /// The same for an expensive operator: one inlined copy, the chains rotating so that lo0/hi0 always
+    /// hold chain (k mod 4). The operator's own latency hides the adds'.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RotatingLoop<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, TVec scale, ref Chains<TVec> chains)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        nuint lanes = (nuint)TVec.Count;
+        TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
+        TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
+        nuint end = start + chunks * lanes;
+        for (nuint i = start; i < end; i += lanes)
         {
-            TVec terms = Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, end, rest, 0, in op, scale);
-            if (TMode.Accumulates)
-            {
-                switch (full & 3)
-                {
-                    case 0: TVec.Accumulate(ref lo0, ref hi0, terms); break;
-                    case 1: TVec.Accumulate(ref lo1, ref hi1, terms); break;
-                    case 2: TVec.Accumulate(ref lo2, ref hi2, terms); break;
-                    default: TVec.Accumulate(ref lo3, ref hi3, terms); break;
-                }
-            }
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
+            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
+            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
         }
-
-        if (!TMode.Accumulates)
+        // After `chunks` rotations lo0 holds chain (chunks mod 4): rotate on to chain 0.
+        for (nuint r = (4 - (chunks & 3)) & 3; r > 0; r--)
         {
-            return 0;
+            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
+            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
         }
-        Span<double> physical = stackalloc double[Chains * 16];
-        int l = TVec.Count;
-        TVec.StoreAccumulator(lo0, hi0, physical.Slice(0, l));
-        TVec.StoreAccumulator(lo1, hi1, physical.Slice(l, l));
-        TVec.StoreAccumulator(lo2, hi2, physical.Slice(2 * l, l));
-        TVec.StoreAccumulator(lo3, hi3, physical.Slice(3 * l, l));
-        return CanonicalSum(physical.Slice(0, Chains * l), l, (int)head);
+        chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
+        chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -230,7 +334,7 @@ internal static class PointwiseDriver
         {
             bo.Slice(laneOffset, c).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
         }
-        return TVec.Select(TVec.LaneMask(laneOffset, laneOffset + c), terms, TVec.Create(T.NegativeZero));
+        return TVec.Select(TVec.LaneMask(laneOffset, laneOffset + c), terms, TVec.Create(Constant.Of<T>(-0.0)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -257,13 +361,13 @@ internal static class PointwiseDriver
     /// </summary>
     internal static double CanonicalSum(ReadOnlySpan<double> physical, int lanes, int head)
     {
-        Span<double> canonical = stackalloc double[Chains * 16];
-        for (int a = 0; a < Chains; a++)
+        Span<double> canonical = stackalloc double[ChainCount * 16];
+        for (int a = 0; a < ChainCount; a++)
         {
             for (int j = 0; j < lanes; j++)
             {
                 int s = (head + j) % lanes;
-                int c = (a + (head + j >= lanes ? 1 : 0)) % Chains;
+                int c = (a + (head + j >= lanes ? 1 : 0)) % ChainCount;
                 canonical[c * lanes + s] = physical[a * lanes + j];
             }
         }

@@ -9,7 +9,7 @@ internal static class Lane
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Of<TVec, T>(double value) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => TVec.Create(T.CreateTruncating(value));
+        => TVec.Create(Constant.Of<T>(value));
 
     /// <summary>The largest finite value of <typeparamref name="T"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -19,18 +19,18 @@ internal static class Lane
     /// <summary>|x| (clears the sign bit; NaN stays NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Abs<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => TVec.AndNot(x, TVec.Create(T.NegativeZero));
+        => TVec.AndNot(x, TVec.Create(Constant.Of<T>(-0.0)));
 
     /// <summary>The magnitude of <paramref name="magnitude"/> (assumed non-negative) with the sign of <paramref name="sign"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec CopySign<TVec, T>(TVec magnitude, TVec sign) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => magnitude | (sign & TVec.Create(T.NegativeZero));
+        => magnitude | (sign & TVec.Create(Constant.Of<T>(-0.0)));
 
     /// <summary>sign(d)·<paramref name="scale"/>: 0 where d = 0, NaN where d is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec SignTimes<TVec, T>(TVec d, TVec scale) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec zero = TVec.Create(T.Zero);
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
         TVec signed = TVec.Select(TVec.Equal(d, zero), zero, CopySign<TVec, T>(scale, d));
         return TVec.Select(TVec.Equal(d, d), signed, d);
     }
@@ -39,7 +39,17 @@ internal static class Lane
 /// <summary>(p − t)²; gradient 2(p − t).</summary>
 internal readonly struct SquaredErrorOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -60,7 +70,17 @@ internal readonly struct SquaredErrorOperator<T> : IPointwiseLoss<T> where T : u
 /// <summary>(p − t)·factor: the gradient pass of RMSE, where factor = 1/(n·rmse).</summary>
 internal readonly struct ScaledDifferenceOperator<T>(T factor) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => (x - y) * TVec.Create(factor);
@@ -76,7 +96,17 @@ internal readonly struct ScaledDifferenceOperator<T>(T factor) : IPointwiseLoss<
 /// <summary>|p − t|; gradient sign(p − t), 0 where p = t.</summary>
 internal readonly struct AbsoluteErrorOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => Lane.Abs<TVec, T>(x - y);
@@ -93,7 +123,17 @@ internal readonly struct AbsoluteErrorOperator<T> : IPointwiseLoss<T> where T : 
 /// <summary>Huber: ½d² where |d| &lt; δ, else δ(|d| − ½δ); gradient clamp(d, −δ, δ). As PyTorch's huber_loss.</summary>
 internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -120,7 +160,17 @@ internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T> where T :
 /// <summary>Smooth L1 (β &gt; 0): ½d²/β where |d| &lt; β, else |d| − ½β; gradient clamp(d/β, −1, 1). As PyTorch's smooth_l1_loss.</summary>
 internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -149,7 +199,11 @@ internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T
 /// </summary>
 internal readonly struct LogCoshOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => Compute(x - y, out _);
@@ -184,21 +238,31 @@ internal readonly struct LogCoshOperator<T> : IPointwiseLoss<T> where T : unmana
 /// <summary>Pinball loss: max(τ(t − p), (τ − 1)(t − p)); gradient −τ where t &gt; p, 1 − τ where t &lt; p, 0 where equal.</summary>
 internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
     {
         TVec u = y - x;
         TVec tau = TVec.Create(quantile);
-        return TVec.Select(TVec.GreaterThanOrEqual(u, TVec.Create(T.Zero)), tau * u, (tau - Lane.Of<TVec, T>(1.0)) * u);
+        return TVec.Select(TVec.GreaterThanOrEqual(u, TVec.Create(Constant.Of<T>(0.0))), tau * u, (tau - Lane.Of<TVec, T>(1.0)) * u);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
         TVec u = y - x;
-        TVec zero = TVec.Create(T.Zero);
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
         TVec tau = TVec.Create(quantile);
         TVec tauMinusOne = tau - Lane.Of<TVec, T>(1.0);
         gradient = TVec.Select(TVec.GreaterThan(u, zero), -(tau * scale), TVec.Select(TVec.LessThan(u, zero), -(tauMinusOne * scale), u * zero));
@@ -209,7 +273,11 @@ internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T> whe
 /// <summary>Poisson negative log-likelihood on log-rates: e^x − t·x; gradient e^x − t.</summary>
 internal readonly struct PoissonOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights => false;
+    public static bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => VMath.Exp<TVec, T>(x) - y * x;

@@ -23,7 +23,15 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
         B = b;
     }
 
-    public static int Count => 2 * TLow.Count;
+    public static int Count
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => 2 * TLow.Count;
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> Load(ref T source, nuint index)
@@ -101,7 +109,15 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
         TLow.StoreAccumulator(low.B, high.B, destination[TLow.Count..]);
     }
 
-    public static Pair<TLow, T> Indices => new(TLow.Indices, TLow.Indices + TLow.Create(T.CreateTruncating(TLow.Count)));
+    public static Pair<TLow, T> Indices
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => new(TLow.Indices, TLow.Indices + TLow.Create(Constant.Of<T>(TLow.Count)));
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceSum(Pair<TLow, T> value) => TLow.ReduceSum(value.A + value.B);

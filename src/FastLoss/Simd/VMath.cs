@@ -20,7 +20,7 @@ internal static class VMath
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec C<TVec, T>(double value) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => TVec.Create(T.CreateTruncating(value));
+        => TVec.Create(Constant.Of<T>(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSingle<T>() => typeof(T) == typeof(float);
@@ -102,22 +102,29 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Exp<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec q = ExpCore<TVec, T>(x, out TVec s1, out TVec s2, out _);
-        return ((C<TVec, T>(1.0) + q) * s1) * s2;
+        // Far below the subnormal range the result is 0. Computing it anyway (a product that underflows)
+        // costs a microcode assist per instruction on x86, and masked lanes (−∞) are common in the kernels:
+        // such lanes compute e^0 and are replaced.
+        TVec zero = C<TVec, T>(0.0);
+        TVec vanishes = TVec.LessThan(x, IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0));
+        TVec q = ExpCore<TVec, T>(TVec.Select(vanishes, zero, x), out TVec s1, out TVec s2, out _);
+        return TVec.Select(vanishes, zero, ((C<TVec, T>(1.0) + q) * s1) * s2);
     }
 
     /// <summary>e^x − 1, accurate for small x. NaN gives NaN, +∞ gives +∞, −∞ gives −1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Expm1<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec q = ExpCore<TVec, T>(x, out TVec s1, out TVec s2, out _);
+        // As in Exp: lanes far below the subnormal range skip the underflowing products (−1 exactly).
+        TVec vanishes = TVec.LessThan(x, IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0));
+        TVec q = ExpCore<TVec, T>(TVec.Select(vanishes, C<TVec, T>(0.0), x), out TVec s1, out TVec s2, out _);
         TVec one = C<TVec, T>(1.0);
         // Below x = 40, 2^k = s1·s2 is exact and 2^k·(e^r − 1) + (2^k − 1) keeps the relative accuracy of q;
         // above it the −1 is far below half an ulp of e^x.
         TVec s = s1 * s2;
         TVec small = s * q + (s - one);
         TVec large = ((one + q) * s1) * s2;
-        return TVec.Select(TVec.GreaterThan(x, C<TVec, T>(40.0)), large, small);
+        return TVec.Select(vanishes, -one, TVec.Select(TVec.GreaterThan(x, C<TVec, T>(40.0)), large, small));
     }
 
     /// <summary>Natural logarithm. log(±0) = −∞, log(x &lt; 0) = NaN, log(+∞) = +∞, NaN gives NaN.</summary>
@@ -130,7 +137,7 @@ internal static class VMath
             // musl's logf: x = 2^k·m, m in [√2/2, √2), log(m) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2+f).
             TVec sub = TVec.LessThan(x, C<TVec, T>(1.17549435e-38));
             TVec xs = TVec.Select(sub, x * C<TVec, T>(8388608.0), x);
-            TVec adj = TVec.Select(sub, C<TVec, T>(-23.0), TVec.Create(T.Zero));
+            TVec adj = TVec.Select(sub, C<TVec, T>(-23.0), TVec.Create(Constant.Of<T>(0.0)));
             TVec ix = TVec.AddBits(xs, TVec.CreateBits(0x3f800000 - 0x3f3504f3));
             TVec kBits = TVec.ShiftRightBits(ix, 23);
             TVec k = (TVec.AddBits(kBits, TVec.CreateBits(MagicBitsF - 127)) - C<TVec, T>(MagicF)) + adj;
@@ -150,7 +157,7 @@ internal static class VMath
             // musl's log, the same reduction in double.
             TVec sub = TVec.LessThan(x, C<TVec, T>(2.2250738585072014e-308));
             TVec xs = TVec.Select(sub, x * C<TVec, T>(18014398509481984.0), x);
-            TVec adj = TVec.Select(sub, C<TVec, T>(-54.0), TVec.Create(T.Zero));
+            TVec adj = TVec.Select(sub, C<TVec, T>(-54.0), TVec.Create(Constant.Of<T>(0.0)));
             TVec ix = TVec.AddBits(xs, TVec.CreateBits(0x3ff0000000000000 - 0x3fe6a09e667f3bcd));
             TVec kBits = TVec.ShiftRightBits(ix, 52);
             TVec k = (TVec.AddBits(kBits, TVec.CreateBits(MagicBitsD - 1023)) - C<TVec, T>(MagicD)) + adj;
@@ -165,10 +172,10 @@ internal static class VMath
             TVec r = t2 + t1;
             result = s * (hfsq + r) + k * C<TVec, T>(1.90821492927058770002e-10) - hfsq + f + k * C<TVec, T>(6.93147180369123816490e-01);
         }
-        TVec zero = TVec.Create(T.Zero);
-        TVec inf = TVec.Create(T.PositiveInfinity);
-        result = TVec.Select(TVec.Equal(x, zero), TVec.Create(T.NegativeInfinity), result);
-        result = TVec.Select(TVec.LessThan(x, zero), TVec.Create(T.NaN), result);
+        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec inf = TVec.Create(Constant.Of<T>(double.PositiveInfinity));
+        result = TVec.Select(TVec.Equal(x, zero), TVec.Create(Constant.Of<T>(double.NegativeInfinity)), result);
+        result = TVec.Select(TVec.LessThan(x, zero), TVec.Create(Constant.Of<T>(double.NaN)), result);
         result = TVec.Select(TVec.Equal(x, inf), inf, result);
         return TVec.Select(TVec.Equal(x, x), result, x);
     }
@@ -181,7 +188,7 @@ internal static class VMath
         TVec u = one + x;
         // log(1 + x) = log(u) + log(1 + c) with c = (x − (u − 1))/u the rounding error of u, and log(1 + c) ≈ c.
         TVec c = (x - (u - one)) / u;
-        c = TVec.Select(TVec.Equal(c, c), c, TVec.Create(T.Zero)); // u = 0 or ∞: c is 0/0 or ∞/∞
+        c = TVec.Select(TVec.Equal(c, c), c, TVec.Create(Constant.Of<T>(0.0))); // u = 0 or ∞: c is 0/0 or ∞/∞
         return Log<TVec, T>(u) + c;
     }
 }

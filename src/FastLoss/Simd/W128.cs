@@ -14,54 +14,65 @@ internal struct W128<T> : IVec<W128<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public W128(Vector128<T> v) => V = v;
 
-    public static int Count => Vector128<T>.Count;
+    // Operations build their result with Unsafe.BitCast (a JIT intrinsic) rather than the constructor: one
+    // inline, and its JIT locals, less per operation, which keeps large kernels within the JIT's limits.
+
+    public static int Count
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => Vector128<T>.Count;
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> Load(ref T source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));
+    public static W128<T> Load(ref T source, nuint index) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.LoadUnsafe(ref source, index));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(W128<T> value, ref T destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> Create(T value) => new(Vector128.Create(value));
+    public static W128<T> Create(T value) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> CreateBits(long bits) => typeof(T) == typeof(float)
-        ? new(Vector128.Create((int)bits).As<int, T>())
-        : new(Vector128.Create(bits).As<long, T>());
+        ? Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Create((int)bits).As<int, T>())
+        : Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Create(bits).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator +(W128<T> left, W128<T> right) => new(left.V + right.V);
+    public static W128<T> operator +(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V + right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator -(W128<T> left, W128<T> right) => new(left.V - right.V);
+    public static W128<T> operator -(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V - right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator *(W128<T> left, W128<T> right) => new(left.V * right.V);
+    public static W128<T> operator *(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V * right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator /(W128<T> left, W128<T> right) => new(left.V / right.V);
+    public static W128<T> operator /(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V / right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator -(W128<T> value) => new(-value.V);
+    public static W128<T> operator -(W128<T> value) => Unsafe.BitCast<Vector128<T>, W128<T>>(-value.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator &(W128<T> left, W128<T> right) => new(left.V & right.V);
+    public static W128<T> operator &(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V & right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator |(W128<T> left, W128<T> right) => new(left.V | right.V);
+    public static W128<T> operator |(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V | right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> operator ^(W128<T> left, W128<T> right) => new(left.V ^ right.V);
+    public static W128<T> operator ^(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V ^ right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> AndNot(W128<T> left, W128<T> right) => new(Vector128.AndNot(left.V, right.V));
+    public static W128<T> AndNot(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.AndNot(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> Sqrt(W128<T> value) => new(Vector128.Sqrt(value.V));
+    public static W128<T> Sqrt(W128<T> value) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> Equal(W128<T> left, W128<T> right) => new(Vector128.Equals(left.V, right.V));
+    public static W128<T> Equal(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Equals(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> LessThan(W128<T> left, W128<T> right) => new(Vector128.LessThan(left.V, right.V));
+    public static W128<T> LessThan(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.LessThan(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> LessThanOrEqual(W128<T> left, W128<T> right) => new(Vector128.LessThanOrEqual(left.V, right.V));
+    public static W128<T> LessThanOrEqual(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.LessThanOrEqual(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> GreaterThan(W128<T> left, W128<T> right) => new(Vector128.GreaterThan(left.V, right.V));
+    public static W128<T> GreaterThan(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.GreaterThan(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> GreaterThanOrEqual(W128<T> left, W128<T> right) => new(Vector128.GreaterThanOrEqual(left.V, right.V));
+    public static W128<T> GreaterThanOrEqual(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.GreaterThanOrEqual(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> Select(W128<T> mask, W128<T> whenTrue, W128<T> whenFalse) => new(Vector128.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
+    public static W128<T> Select(W128<T> mask, W128<T> whenTrue, W128<T> whenFalse) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> LaneMask(int start, int end)
@@ -69,10 +80,10 @@ internal struct W128<T> : IVec<W128<T>, T>
         if (typeof(T) == typeof(float))
         {
             Vector128<int> i = Vector128<int>.Indices;
-            return new((Vector128.GreaterThanOrEqual(i, Vector128.Create(start)) & Vector128.LessThan(i, Vector128.Create(end))).As<int, T>());
+            return Unsafe.BitCast<Vector128<T>, W128<T>>((Vector128.GreaterThanOrEqual(i, Vector128.Create(start)) & Vector128.LessThan(i, Vector128.Create(end))).As<int, T>());
         }
         Vector128<long> l = Vector128<long>.Indices;
-        return new((Vector128.GreaterThanOrEqual(l, Vector128.Create((long)start)) & Vector128.LessThan(l, Vector128.Create((long)end))).As<long, T>());
+        return Unsafe.BitCast<Vector128<T>, W128<T>>((Vector128.GreaterThanOrEqual(l, Vector128.Create((long)start)) & Vector128.LessThan(l, Vector128.Create((long)end))).As<long, T>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,23 +91,23 @@ internal struct W128<T> : IVec<W128<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> AddBits(W128<T> left, W128<T> right) => typeof(T) == typeof(float)
-        ? new((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
-        : new((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
+        ? Unsafe.BitCast<Vector128<T>, W128<T>>((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
+        : Unsafe.BitCast<Vector128<T>, W128<T>>((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> SubtractBits(W128<T> left, W128<T> right) => typeof(T) == typeof(float)
-        ? new((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
-        : new((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
+        ? Unsafe.BitCast<Vector128<T>, W128<T>>((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
+        : Unsafe.BitCast<Vector128<T>, W128<T>>((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> ShiftLeftBits(W128<T> value, int count) => typeof(T) == typeof(float)
-        ? new(Vector128.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
-        : new(Vector128.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+        ? Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
+        : Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> ShiftRightBits(W128<T> value, int count) => typeof(T) == typeof(float)
-        ? new(Vector128.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
-        : new(Vector128.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
+        ? Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
+        : Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Accumulate(ref W128<T> low, ref W128<T> high, W128<T> terms)
@@ -122,7 +133,15 @@ internal struct W128<T> : IVec<W128<T>, T>
         }
     }
 
-    public static W128<T> Indices => new(Vector128<T>.Indices);
+    public static W128<T> Indices
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128<T>.Indices);
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceSum(W128<T> value)

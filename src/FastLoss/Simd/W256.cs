@@ -14,54 +14,65 @@ internal struct W256<T> : IVec<W256<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public W256(Vector256<T> v) => V = v;
 
-    public static int Count => Vector256<T>.Count;
+    // Operations build their result with Unsafe.BitCast (a JIT intrinsic) rather than the constructor: one
+    // inline, and its JIT locals, less per operation, which keeps large kernels within the JIT's limits.
+
+    public static int Count
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => Vector256<T>.Count;
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> Load(ref T source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
+    public static W256<T> Load(ref T source, nuint index) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.LoadUnsafe(ref source, index));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(W256<T> value, ref T destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> Create(T value) => new(Vector256.Create(value));
+    public static W256<T> Create(T value) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> CreateBits(long bits) => typeof(T) == typeof(float)
-        ? new(Vector256.Create((int)bits).As<int, T>())
-        : new(Vector256.Create(bits).As<long, T>());
+        ? Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Create((int)bits).As<int, T>())
+        : Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Create(bits).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator +(W256<T> left, W256<T> right) => new(left.V + right.V);
+    public static W256<T> operator +(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V + right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator -(W256<T> left, W256<T> right) => new(left.V - right.V);
+    public static W256<T> operator -(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V - right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator *(W256<T> left, W256<T> right) => new(left.V * right.V);
+    public static W256<T> operator *(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V * right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator /(W256<T> left, W256<T> right) => new(left.V / right.V);
+    public static W256<T> operator /(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V / right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator -(W256<T> value) => new(-value.V);
+    public static W256<T> operator -(W256<T> value) => Unsafe.BitCast<Vector256<T>, W256<T>>(-value.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator &(W256<T> left, W256<T> right) => new(left.V & right.V);
+    public static W256<T> operator &(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V & right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator |(W256<T> left, W256<T> right) => new(left.V | right.V);
+    public static W256<T> operator |(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V | right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> operator ^(W256<T> left, W256<T> right) => new(left.V ^ right.V);
+    public static W256<T> operator ^(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V ^ right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> AndNot(W256<T> left, W256<T> right) => new(Vector256.AndNot(left.V, right.V));
+    public static W256<T> AndNot(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.AndNot(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> Sqrt(W256<T> value) => new(Vector256.Sqrt(value.V));
+    public static W256<T> Sqrt(W256<T> value) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> Equal(W256<T> left, W256<T> right) => new(Vector256.Equals(left.V, right.V));
+    public static W256<T> Equal(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Equals(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> LessThan(W256<T> left, W256<T> right) => new(Vector256.LessThan(left.V, right.V));
+    public static W256<T> LessThan(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.LessThan(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> LessThanOrEqual(W256<T> left, W256<T> right) => new(Vector256.LessThanOrEqual(left.V, right.V));
+    public static W256<T> LessThanOrEqual(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.LessThanOrEqual(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> GreaterThan(W256<T> left, W256<T> right) => new(Vector256.GreaterThan(left.V, right.V));
+    public static W256<T> GreaterThan(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.GreaterThan(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> GreaterThanOrEqual(W256<T> left, W256<T> right) => new(Vector256.GreaterThanOrEqual(left.V, right.V));
+    public static W256<T> GreaterThanOrEqual(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.GreaterThanOrEqual(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W256<T> Select(W256<T> mask, W256<T> whenTrue, W256<T> whenFalse) => new(Vector256.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
+    public static W256<T> Select(W256<T> mask, W256<T> whenTrue, W256<T> whenFalse) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> LaneMask(int start, int end)
@@ -69,10 +80,10 @@ internal struct W256<T> : IVec<W256<T>, T>
         if (typeof(T) == typeof(float))
         {
             Vector256<int> i = Vector256<int>.Indices;
-            return new((Vector256.GreaterThanOrEqual(i, Vector256.Create(start)) & Vector256.LessThan(i, Vector256.Create(end))).As<int, T>());
+            return Unsafe.BitCast<Vector256<T>, W256<T>>((Vector256.GreaterThanOrEqual(i, Vector256.Create(start)) & Vector256.LessThan(i, Vector256.Create(end))).As<int, T>());
         }
         Vector256<long> l = Vector256<long>.Indices;
-        return new((Vector256.GreaterThanOrEqual(l, Vector256.Create((long)start)) & Vector256.LessThan(l, Vector256.Create((long)end))).As<long, T>());
+        return Unsafe.BitCast<Vector256<T>, W256<T>>((Vector256.GreaterThanOrEqual(l, Vector256.Create((long)start)) & Vector256.LessThan(l, Vector256.Create((long)end))).As<long, T>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,23 +91,23 @@ internal struct W256<T> : IVec<W256<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> AddBits(W256<T> left, W256<T> right) => typeof(T) == typeof(float)
-        ? new((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
-        : new((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
+        ? Unsafe.BitCast<Vector256<T>, W256<T>>((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
+        : Unsafe.BitCast<Vector256<T>, W256<T>>((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> SubtractBits(W256<T> left, W256<T> right) => typeof(T) == typeof(float)
-        ? new((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
-        : new((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
+        ? Unsafe.BitCast<Vector256<T>, W256<T>>((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
+        : Unsafe.BitCast<Vector256<T>, W256<T>>((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> ShiftLeftBits(W256<T> value, int count) => typeof(T) == typeof(float)
-        ? new(Vector256.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
-        : new(Vector256.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+        ? Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
+        : Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> ShiftRightBits(W256<T> value, int count) => typeof(T) == typeof(float)
-        ? new(Vector256.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
-        : new(Vector256.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
+        ? Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
+        : Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Accumulate(ref W256<T> low, ref W256<T> high, W256<T> terms)
@@ -122,7 +133,15 @@ internal struct W256<T> : IVec<W256<T>, T>
         }
     }
 
-    public static W256<T> Indices => new(Vector256<T>.Indices);
+    public static W256<T> Indices
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256<T>.Indices);
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceSum(W256<T> value) => W128<T>.ReduceSum(new(value.V.GetLower() + value.V.GetUpper()));

@@ -14,54 +14,65 @@ internal struct W512<T> : IVec<W512<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public W512(Vector512<T> v) => V = v;
 
-    public static int Count => Vector512<T>.Count;
+    // Operations build their result with Unsafe.BitCast (a JIT intrinsic) rather than the constructor: one
+    // inline, and its JIT locals, less per operation, which keeps large kernels within the JIT's limits.
+
+    public static int Count
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => Vector512<T>.Count;
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> Load(ref T source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
+    public static W512<T> Load(ref T source, nuint index) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.LoadUnsafe(ref source, index));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(W512<T> value, ref T destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> Create(T value) => new(Vector512.Create(value));
+    public static W512<T> Create(T value) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> CreateBits(long bits) => typeof(T) == typeof(float)
-        ? new(Vector512.Create((int)bits).As<int, T>())
-        : new(Vector512.Create(bits).As<long, T>());
+        ? Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Create((int)bits).As<int, T>())
+        : Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Create(bits).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator +(W512<T> left, W512<T> right) => new(left.V + right.V);
+    public static W512<T> operator +(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V + right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator -(W512<T> left, W512<T> right) => new(left.V - right.V);
+    public static W512<T> operator -(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V - right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator *(W512<T> left, W512<T> right) => new(left.V * right.V);
+    public static W512<T> operator *(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V * right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator /(W512<T> left, W512<T> right) => new(left.V / right.V);
+    public static W512<T> operator /(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V / right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator -(W512<T> value) => new(-value.V);
+    public static W512<T> operator -(W512<T> value) => Unsafe.BitCast<Vector512<T>, W512<T>>(-value.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator &(W512<T> left, W512<T> right) => new(left.V & right.V);
+    public static W512<T> operator &(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V & right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator |(W512<T> left, W512<T> right) => new(left.V | right.V);
+    public static W512<T> operator |(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V | right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> operator ^(W512<T> left, W512<T> right) => new(left.V ^ right.V);
+    public static W512<T> operator ^(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V ^ right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> AndNot(W512<T> left, W512<T> right) => new(Vector512.AndNot(left.V, right.V));
+    public static W512<T> AndNot(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.AndNot(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> Sqrt(W512<T> value) => new(Vector512.Sqrt(value.V));
+    public static W512<T> Sqrt(W512<T> value) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> Equal(W512<T> left, W512<T> right) => new(Vector512.Equals(left.V, right.V));
+    public static W512<T> Equal(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Equals(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> LessThan(W512<T> left, W512<T> right) => new(Vector512.LessThan(left.V, right.V));
+    public static W512<T> LessThan(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.LessThan(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> LessThanOrEqual(W512<T> left, W512<T> right) => new(Vector512.LessThanOrEqual(left.V, right.V));
+    public static W512<T> LessThanOrEqual(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.LessThanOrEqual(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> GreaterThan(W512<T> left, W512<T> right) => new(Vector512.GreaterThan(left.V, right.V));
+    public static W512<T> GreaterThan(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.GreaterThan(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> GreaterThanOrEqual(W512<T> left, W512<T> right) => new(Vector512.GreaterThanOrEqual(left.V, right.V));
+    public static W512<T> GreaterThanOrEqual(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.GreaterThanOrEqual(left.V, right.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W512<T> Select(W512<T> mask, W512<T> whenTrue, W512<T> whenFalse) => new(Vector512.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
+    public static W512<T> Select(W512<T> mask, W512<T> whenTrue, W512<T> whenFalse) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ConditionalSelect(mask.V, whenTrue.V, whenFalse.V));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> LaneMask(int start, int end)
@@ -69,10 +80,10 @@ internal struct W512<T> : IVec<W512<T>, T>
         if (typeof(T) == typeof(float))
         {
             Vector512<int> i = Vector512<int>.Indices;
-            return new((Vector512.GreaterThanOrEqual(i, Vector512.Create(start)) & Vector512.LessThan(i, Vector512.Create(end))).As<int, T>());
+            return Unsafe.BitCast<Vector512<T>, W512<T>>((Vector512.GreaterThanOrEqual(i, Vector512.Create(start)) & Vector512.LessThan(i, Vector512.Create(end))).As<int, T>());
         }
         Vector512<long> l = Vector512<long>.Indices;
-        return new((Vector512.GreaterThanOrEqual(l, Vector512.Create((long)start)) & Vector512.LessThan(l, Vector512.Create((long)end))).As<long, T>());
+        return Unsafe.BitCast<Vector512<T>, W512<T>>((Vector512.GreaterThanOrEqual(l, Vector512.Create((long)start)) & Vector512.LessThan(l, Vector512.Create((long)end))).As<long, T>());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,23 +91,23 @@ internal struct W512<T> : IVec<W512<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> AddBits(W512<T> left, W512<T> right) => typeof(T) == typeof(float)
-        ? new((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
-        : new((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
+        ? Unsafe.BitCast<Vector512<T>, W512<T>>((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
+        : Unsafe.BitCast<Vector512<T>, W512<T>>((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> SubtractBits(W512<T> left, W512<T> right) => typeof(T) == typeof(float)
-        ? new((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
-        : new((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
+        ? Unsafe.BitCast<Vector512<T>, W512<T>>((left.V.AsInt32() - right.V.AsInt32()).As<int, T>())
+        : Unsafe.BitCast<Vector512<T>, W512<T>>((left.V.AsInt64() - right.V.AsInt64()).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> ShiftLeftBits(W512<T> value, int count) => typeof(T) == typeof(float)
-        ? new(Vector512.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
-        : new(Vector512.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+        ? Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
+        : Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> ShiftRightBits(W512<T> value, int count) => typeof(T) == typeof(float)
-        ? new(Vector512.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
-        : new(Vector512.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
+        ? Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftRightLogical(value.V.AsUInt32(), count).As<uint, T>())
+        : Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftRightLogical(value.V.AsUInt64(), count).As<ulong, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Accumulate(ref W512<T> low, ref W512<T> high, W512<T> terms)
@@ -122,7 +133,15 @@ internal struct W512<T> : IVec<W512<T>, T>
         }
     }
 
-    public static W512<T> Indices => new(Vector512<T>.Indices);
+    public static W512<T> Indices
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512<T>.Indices);
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceSum(W512<T> value) => W256<T>.ReduceSum(new(value.V.GetLower() + value.V.GetUpper()));

@@ -17,7 +17,15 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public WScalar(T v) => V = v;
 
-    public static int Count => 1;
+    public static int Count
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => 1;
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> Load(ref T source, nuint index) => new(Unsafe.Add(ref source, index));
@@ -127,7 +135,15 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     public static void StoreAccumulator(WScalar<T> low, WScalar<T> high, Span<double> destination)
         => destination[0] = ReadAccumulator(low, high);
 
-    public static WScalar<T> Indices => new(T.Zero);
+    public static WScalar<T> Indices
+
+    {
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+
+        get => new(Constant.Of<T>(0.0));
+
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceSum(WScalar<T> value) => value.V;
