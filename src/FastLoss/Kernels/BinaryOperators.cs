@@ -15,18 +15,18 @@ internal static class Logistic
     public static void Split<TVec, T>(TVec x, out TVec sigmoid, out TVec sigmoidOfNegative, out TVec softplusOfNegative)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
-        TVec one = TVec.Create(Constant.Of<T>(1.0));
+        TVec zero = TVec.CreateConstant(0.0);
+        TVec one = TVec.CreateConstant(1.0);
         TVec e = VMath.Exp<TVec, T>(-Lane.Abs<TVec, T>(x));
         TVec d = one + e;
         TVec large = one / d;   // σ(|x|)
-        TVec small = e / d;     // σ(−|x|)
+        TVec small = e * large; // σ(−|x|)
         TVec nonNegative = TVec.GreaterThanOrEqual(x, zero);
         sigmoid = TVec.Select(nonNegative, large, small);
         sigmoidOfNegative = TVec.Select(nonNegative, small, large);
         // softplus(−x) = max(−x, 0) + log1p(e^−|x|); the select keeps NaN.
         TVec negX = -x;
-        softplusOfNegative = TVec.Select(TVec.GreaterThan(x, zero), zero, negX) + VMath.Log1p<TVec, T>(e);
+        softplusOfNegative = TVec.Select(TVec.GreaterThan(x, zero), zero, negX) + VMath.Log1pUnit<TVec, T>(e, d, large);
     }
 }
 
@@ -52,14 +52,14 @@ internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLos
         TVec log1mP = VMath.Log1p<TVec, T>(-x);
         logP = TVec.Select(TVec.LessThan(logP, floor), floor, logP);
         log1mP = TVec.Select(TVec.LessThan(log1mP, floor), floor, log1mP);
-        TVec loss = (y - TVec.Create(Constant.Of<T>(1.0))) * log1mP - y * logP;
+        TVec loss = (y - TVec.CreateConstant(1.0)) * log1mP - y * logP;
         return TWeights.Value ? loss * w : loss;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
-        TVec one = TVec.Create(Constant.Of<T>(1.0));
+        TVec one = TVec.CreateConstant(1.0);
         TVec denominator = (one - x) * x;
         TVec eps = Lane.Of<TVec, T>(1e-12);
         denominator = TVec.Select(TVec.LessThan(denominator, eps), eps, denominator);
@@ -94,7 +94,7 @@ internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights>(T pos
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
-        TVec one = TVec.Create(Constant.Of<T>(1.0));
+        TVec one = TVec.CreateConstant(1.0);
         Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec softplusNeg);
         TVec pw = TVec.Create(positiveWeight);
         // With pw = 1 the log weight is exactly 1 and these reduce to PyTorch's unweighted formulas.
@@ -133,9 +133,9 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Margin<TVec>(TVec x, TVec y) where TVec : struct, IVec<TVec, T>
     {
-        TVec m = TVec.Create(Constant.Of<T>(1.0)) - y * x;
+        TVec m = TVec.CreateConstant(1.0) - y * x;
         // max(0, m) that keeps NaN.
-        return TVec.Select(TVec.LessThanOrEqual(m, TVec.Create(Constant.Of<T>(0.0))), TVec.Create(Constant.Of<T>(0.0)), m);
+        return TVec.Select(TVec.LessThanOrEqual(m, TVec.CreateConstant(0.0)), TVec.CreateConstant(0.0), m);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,7 +149,7 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
         TVec m = Margin(x, y);
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec zero = TVec.CreateConstant(0.0);
         if (TSquared.Value)
         {
             gradient = -((m + m) * y) * scale;
@@ -187,8 +187,8 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec Compute<TVec>(TVec x, TVec y, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
-        TVec one = TVec.Create(Constant.Of<T>(1.0));
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec one = TVec.CreateConstant(1.0);
+        TVec zero = TVec.CreateConstant(0.0);
         Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec softplusNeg);
         TVec ce = (one - y) * x + softplusNeg;
         TVec m = p * (one - y) + q * y;           // 1 − p_t
@@ -260,7 +260,7 @@ internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss
         {
             return VMath.Exp<TVec, T>(y) * (y - x);
         }
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec zero = TVec.CreateConstant(0.0);
         // xlogy(t, t) − t·x, with xlogy(0, ·) = 0.
         TVec xlogy = TVec.Select(TVec.Equal(y, zero), zero, y * VMath.Log<TVec, T>(y));
         return xlogy - y * x;

@@ -234,10 +234,10 @@ internal static class CrossEntropyKernel
     {
         sums = default;
         bool smoothing = k.Smoothing != 0;
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec zero = TVec.CreateConstant(0.0);
         TVec valid = TVec.LaneMask(0, k.Classes);
         TVec floor = TVec.Create(-Lane.MaxFinite<T>());
-        TVec xv = TVec.Select(valid, TVec.Load(ref x, 0), TVec.Create(Constant.Of<T>(double.NegativeInfinity)));
+        TVec xv = TVec.Select(valid, TVec.Load(ref x, 0), TVec.CreateConstant(double.NegativeInfinity));
         sums.Max = TVec.ReduceMax(TVec.Select(TVec.GreaterThan(xv, floor), xv, floor));
         TVec m = TVec.Create(sums.Max);
         TVec e = VMath.Exp<TVec, T>(xv - m);
@@ -296,9 +296,9 @@ internal static class CrossEntropyKernel
         bool hasTail = classes % lanes != 0;
         bool smoothing = k.Smoothing != 0;
         bool secondSum = TSoft.Value || smoothing;
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec zero = TVec.CreateConstant(0.0);
         TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
-        TVec negInf = TVec.Create(Constant.Of<T>(double.NegativeInfinity));
+        TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
 
         TVec mv = TVec.Create(-Lane.MaxFinite<T>());
         for (int c = 0; c < full; c++)

@@ -9,7 +9,7 @@ internal static class Lane
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Of<TVec, T>(double value) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => TVec.Create(Constant.Of<T>(value));
+        => TVec.CreateConstant(value);
 
     /// <summary>The largest finite value of <typeparamref name="T"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -19,18 +19,18 @@ internal static class Lane
     /// <summary>|x| (clears the sign bit; NaN stays NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Abs<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => TVec.AndNot(x, TVec.Create(Constant.Of<T>(-0.0)));
+        => TVec.AndNot(x, TVec.CreateConstant(-0.0));
 
     /// <summary>The magnitude of <paramref name="magnitude"/> (assumed non-negative) with the sign of <paramref name="sign"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec CopySign<TVec, T>(TVec magnitude, TVec sign) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => magnitude | (sign & TVec.Create(Constant.Of<T>(-0.0)));
+        => magnitude | (sign & TVec.CreateConstant(-0.0));
 
     /// <summary>sign(d)·<paramref name="scale"/>: 0 where d = 0, NaN where d is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec SignTimes<TVec, T>(TVec d, TVec scale) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec zero = TVec.CreateConstant(0.0);
         TVec signed = TVec.Select(TVec.Equal(d, zero), zero, CopySign<TVec, T>(scale, d));
         return TVec.Select(TVec.Equal(d, d), signed, d);
     }
@@ -228,7 +228,8 @@ internal readonly struct LogCoshOperator<T> : IPointwiseLoss<T> where T : unmana
         // large: em1 = e^−2a − 1, log cosh a = a − log 2 + log1p(1 + em1), tanh a = −em1/(2 + em1)
         TVec twoPlus = two + em1;
         TVec logArgument = TVec.Select(small, em1 * em1 / (two + em1 + em1), one + em1);
-        TVec l = VMath.Log1p<TVec, T>(logArgument);
+        TVec u = one + logArgument;
+        TVec l = VMath.Log1pUnit<TVec, T>(logArgument, u, one / u);
         TVec e2m1 = em1 * twoPlus;
         tanhAbs = TVec.Select(small, e2m1 / (e2m1 + two), -em1 / twoPlus);
         return TVec.Select(small, l, (a - Lane.Of<TVec, T>(0.69314718055994530942)) + l);
@@ -255,14 +256,14 @@ internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T> whe
     {
         TVec u = y - x;
         TVec tau = TVec.Create(quantile);
-        return TVec.Select(TVec.GreaterThanOrEqual(u, TVec.Create(Constant.Of<T>(0.0))), tau * u, (tau - Lane.Of<TVec, T>(1.0)) * u);
+        return TVec.Select(TVec.GreaterThanOrEqual(u, TVec.CreateConstant(0.0)), tau * u, (tau - Lane.Of<TVec, T>(1.0)) * u);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
         TVec u = y - x;
-        TVec zero = TVec.Create(Constant.Of<T>(0.0));
+        TVec zero = TVec.CreateConstant(0.0);
         TVec tau = TVec.Create(quantile);
         TVec tauMinusOne = tau - Lane.Of<TVec, T>(1.0);
         gradient = TVec.Select(TVec.GreaterThan(u, zero), -(tau * scale), TVec.Select(TVec.LessThan(u, zero), -(tauMinusOne * scale), u * zero));

@@ -31,6 +31,9 @@ internal interface IVec<TSelf, T>
     /// <summary>All lanes set to <paramref name="value"/>.</summary>
     static abstract TSelf Create(T value);
 
+    /// <summary>All lanes set to <paramref name="value"/> rounded to T: for constants, in one inline step.</summary>
+    static abstract TSelf CreateConstant(double value);
+
     /// <summary>All lanes set to the bit pattern <paramref name="bits"/> (an int for float lanes, a long for double lanes).</summary>
     static abstract TSelf CreateBits(long bits);
 

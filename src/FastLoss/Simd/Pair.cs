@@ -47,6 +47,8 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> Create(T value) { TLow v = TLow.Create(value); return new(v, v); }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> CreateConstant(double value) { TLow v = TLow.CreateConstant(value); return new(v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> CreateBits(long bits) { TLow v = TLow.CreateBits(bits); return new(v, v); }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

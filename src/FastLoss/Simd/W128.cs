@@ -37,6 +37,11 @@ internal struct W128<T> : IVec<W128<T>, T>
     public static W128<T> Create(T value) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> CreateConstant(double value) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector128<float>, W128<T>>(Vector128.Create((float)value))
+        : Unsafe.BitCast<Vector128<double>, W128<T>>(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> CreateBits(long bits) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Create((int)bits).As<int, T>())
         : Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Create(bits).As<long, T>());

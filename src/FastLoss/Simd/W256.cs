@@ -37,6 +37,11 @@ internal struct W256<T> : IVec<W256<T>, T>
     public static W256<T> Create(T value) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> CreateConstant(double value) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector256<float>, W256<T>>(Vector256.Create((float)value))
+        : Unsafe.BitCast<Vector256<double>, W256<T>>(Vector256.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> CreateBits(long bits) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Create((int)bits).As<int, T>())
         : Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Create(bits).As<long, T>());

@@ -37,6 +37,11 @@ internal struct W512<T> : IVec<W512<T>, T>
     public static W512<T> Create(T value) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Create(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> CreateConstant(double value) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector512<float>, W512<T>>(Vector512.Create((float)value))
+        : Unsafe.BitCast<Vector512<double>, W512<T>>(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> CreateBits(long bits) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Create((int)bits).As<int, T>())
         : Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Create(bits).As<long, T>());

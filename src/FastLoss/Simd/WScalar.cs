@@ -37,6 +37,9 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     public static WScalar<T> Create(T value) => new(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> CreateConstant(double value) => new(Constant.Of<T>(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> CreateBits(long bits) => FromBits(bits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
