@@ -86,7 +86,26 @@ internal static class CrossEntropyKernel
         };
 
         double total = 0;
-        for (int r = 0; r < rows; r++)
+        int r = 0;
+        if (classes <= MaxTransposedClasses && rows >= lanes)
+        {
+            // Narrow rows, a block of `lanes` rows at a time, transposed so that lane i is row i.
+            Span<T> work = stackalloc T[2 * MaxTransposedClasses * 16];
+            Span<double> losses = stackalloc double[16];
+            for (; r + lanes <= rows; r += lanes)
+            {
+                RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
+                for (int i = 0; i < lanes; i++)
+                {
+                    if (perRow)
+                    {
+                        problem.PerRow[r + i] = Constant.Of<T>(losses[i]);
+                    }
+                    total += losses[i];
+                }
+            }
+        }
+        for (; r < rows; r++)
         {
             int start = r * classes;
             double wy = 1;
@@ -140,6 +159,186 @@ internal static class CrossEntropyKernel
         }
         return total;
     }
+
+    /// <summary>Rows of at most this many classes go through <see cref="RowBlock"/>.</summary>
+    internal const int MaxTransposedClasses = 32;
+
+    /// <summary>
+    /// Softmax cross-entropy of <c>lanes</c> consecutive narrow rows at once: the block is transposed into
+    /// a small stack buffer so that lane i holds row i, and then every step is vertical (a maximum, an
+    /// exponential and a sum per class, one vector log for all the rows). A row of ten classes otherwise
+    /// spends its time in horizontal reductions and one scalar log, each a long chain of dependent steps.
+    /// Sums over the classes run in class order: the result depends on the shape only, as everywhere.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RowBlock<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work, Span<double> losses)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        int classes = k.Classes;
+        int lanes = TVec.Count;
+        double eps = k.Smoothing;
+        bool smoothing = eps != 0;
+        Span<T> xs = work.Slice(0, classes * lanes);
+        Span<T> ts = TSoft.Value ? work.Slice(classes * lanes, classes * lanes) : default;
+        ReadOnlySpan<T> logits = problem.Logits.Slice(firstRow * classes, classes * lanes);
+        for (int i = 0; i < lanes; i++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                xs[c * lanes + i] = logits[i * classes + c];
+            }
+        }
+        if (TSoft.Value)
+        {
+            ReadOnlySpan<T> targets = problem.Targets.Slice(firstRow * classes, classes * lanes);
+            for (int i = 0; i < lanes; i++)
+            {
+                for (int c = 0; c < classes; c++)
+                {
+                    ts[c * lanes + i] = targets[i * classes + c];
+                }
+            }
+        }
+
+        // Per-row scalars: label logit, label weight; then max, Σ e, Σ t, and the gap sums.
+        Span<T> scalars = stackalloc T[6 * 16];
+        Span<T> maxS = scalars.Slice(0, lanes), sumS = scalars.Slice(lanes, lanes), targetS = scalars.Slice(2 * lanes, lanes);
+        Span<T> weightedS = scalars.Slice(3 * lanes, lanes), plainS = scalars.Slice(4 * lanes, lanes), factorS = scalars.Slice(5 * lanes, lanes);
+        Span<double> labelLogit = stackalloc double[16];
+        Span<double> labelWeight = stackalloc double[16];
+        if (!TSoft.Value)
+        {
+            for (int i = 0; i < lanes; i++)
+            {
+                int label = problem.Labels[firstRow + i];
+                bool ignored = label == problem.IgnoreIndex;
+                labelLogit[i] = ignored ? 0 : Constant.ToDouble(xs[label * lanes + i]);
+                labelWeight[i] = ignored ? 0 : TWeights.Value ? Constant.ToDouble(problem.ClassWeights[label]) : 1.0;
+            }
+        }
+
+        BlockMaximumAndSums<T, TVec, TSoft, TWeights>(xs, ts, problem.ClassWeights, classes, smoothing, scalars);
+        VectorLog<T, TVec>(ref sumS[0], ref factorS[0]);
+
+        for (int i = 0; i < lanes; i++)
+        {
+            double log = Constant.ToDouble(factorS[i]);
+            double coefficient;
+            if (TSoft.Value)
+            {
+                double targetTotal = (1 - eps) * Constant.ToDouble(targetS[i]) + eps;
+                double gapTerm = (1 - eps) * Constant.ToDouble(weightedS[i]) + (smoothing ? eps / classes * Constant.ToDouble(plainS[i]) : 0);
+                losses[i] = gapTerm + targetTotal * log;
+                coefficient = targetTotal;
+            }
+            else
+            {
+                double wy = labelWeight[i];
+                double nll = wy * ((Constant.ToDouble(maxS[i]) - labelLogit[i]) + log);
+                losses[i] = smoothing ? (1 - eps) * nll + eps / classes * (Constant.ToDouble(weightedS[i]) + k.WeightTotal * log) : nll;
+                coefficient = (1 - eps) * wy + eps / classes * k.WeightTotal;
+                if (problem.Labels[firstRow + i] == problem.IgnoreIndex)
+                {
+                    losses[i] = 0;
+                }
+            }
+            factorS[i] = Constant.Of<T>(coefficient * k.Scale / Constant.ToDouble(sumS[i]));
+        }
+        if (!k.WritesGradient)
+        {
+            return;
+        }
+
+        TVec kv = TVec.Load(ref factorS[0], 0);
+        TVec epsOverC = TVec.Create(k.EpsOverCScaled);
+        TVec oneMinusEps = TVec.Create(k.OneMinusEpsScaled);
+        for (int c = 0; c < classes; c++)
+        {
+            nuint offset = (nuint)(c * lanes);
+            TVec b = TSoft.Value
+                ? TVec.Load(ref ts[0], offset) * oneMinusEps + epsOverC
+                : TWeights.Value ? TVec.Create(problem.ClassWeights[c]) * epsOverC : epsOverC;
+            TVec.Store(TVec.Load(ref xs[0], offset) * kv - b, ref xs[0], offset);
+        }
+        Span<T> gradient = problem.Gradient.Slice(firstRow * classes, classes * lanes);
+        for (int i = 0; i < lanes; i++)
+        {
+            Span<T> row = gradient.Slice(i * classes, classes);
+            if (!TSoft.Value && problem.Labels[firstRow + i] == problem.IgnoreIndex)
+            {
+                row.Clear();
+                continue;
+            }
+            for (int c = 0; c < classes; c++)
+            {
+                row[c] = xs[c * lanes + i];
+            }
+            if (!TSoft.Value)
+            {
+                // The label's own −(1 − ε)·w_y, as in the row kernel.
+                row[problem.Labels[firstRow + i]] -= Constant.Of<T>((1 - eps) * labelWeight[i] * k.Scale);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The vertical steps of <see cref="RowBlock"/>: per row (lane) the maximum, then e^(x − max) stored
+    /// back in place of x, Σ e, Σ t and the gap sums, into <paramref name="scalars"/> (max, sum, targets,
+    /// weighted, plain). Kept apart from the log so that each method stays within the JIT's limits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BlockMaximumAndSums<T, TVec, TSoft, TWeights>(Span<T> xs, Span<T> ts, ReadOnlySpan<T> classWeights, int classes, bool smoothing, Span<T> scalars)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        int lanes = TVec.Count;
+        ref T x0 = ref xs[0];
+        TVec zero = TVec.CreateConstant(0.0);
+        TVec m = TVec.Create(-Lane.MaxFinite<T>());
+        for (int c = 0; c < classes; c++)
+        {
+            TVec xv = TVec.Load(ref x0, (nuint)(c * lanes));
+            m = TVec.Select(TVec.GreaterThan(xv, m), xv, m);
+        }
+        TVec sum = zero, targetSum = zero, weighted = zero, plain = zero;
+        for (int c = 0; c < classes; c++)
+        {
+            nuint offset = (nuint)(c * lanes);
+            TVec xv = TVec.Load(ref x0, offset);
+            TVec e = VMath.Exp<TVec, T>(xv - m);
+            sum += e;
+            if (TSoft.Value)
+            {
+                TVec tv = TVec.Load(ref ts[0], offset);
+                targetSum += tv;
+                weighted += tv * (m - xv);
+                plain += m - xv;
+            }
+            else if (smoothing)
+            {
+                weighted += TWeights.Value ? TVec.Create(classWeights[c]) * (m - xv) : m - xv;
+            }
+            TVec.Store(e, ref x0, offset);
+        }
+        ref T s0 = ref scalars[0];
+        TVec.Store(m, ref s0, 0);
+        TVec.Store(sum, ref s0, (nuint)lanes);
+        TVec.Store(targetSum, ref s0, (nuint)(2 * lanes));
+        TVec.Store(weighted, ref s0, (nuint)(3 * lanes));
+        TVec.Store(plain, ref s0, (nuint)(4 * lanes));
+    }
+
+    /// <summary>destination[0..lanes) = log(source[0..lanes)), with the library's log.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void VectorLog<T, TVec>(ref T source, ref T destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        => TVec.Store(VMath.Log<TVec, T>(TVec.Load(ref source, 0)), ref destination, 0);
 
     /// <summary>Per-call constants of the row kernel.</summary>
     private struct RowConstants<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
