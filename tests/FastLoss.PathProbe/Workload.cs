@@ -1,0 +1,108 @@
+using System;
+using System.Security.Cryptography;
+
+namespace FastLoss.PathProbe;
+
+/// <summary>
+/// A fixed workload over every loss (values, gradients, per-element forms, many lengths and offsets) reduced to
+/// one SHA-256: equal hashes mean bit-identical results. NaN payloads are canonicalised (a NaN is a NaN).
+/// </summary>
+public static class Workload
+{
+    public static string Hash()
+    {
+        using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Run<float>(hash);
+        Run<double>(hash);
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private static void Run<T>(IncrementalHash hash) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        Random rng = new(20261124);
+        int[] lengths = [1, 3, 15, 16, 17, 63, 64, 100, 511, 512, 513, 1000, 4099, 70001];
+        foreach (int n in lengths)
+        {
+            for (int offset = 0; offset < 3; offset++)
+            {
+                T[] a = new T[n + offset], b = new T[n + offset], w = new T[n + offset], g = new T[n + offset];
+                for (int i = 0; i < a.Length; i++)
+                {
+                    a[i] = T.CreateTruncating(rng.NextDouble() * 6 - 3);
+                    b[i] = T.CreateTruncating(rng.NextDouble() * 6 - 3);
+                    w[i] = T.CreateTruncating(rng.NextDouble());
+                }
+                ReadOnlySpan<T> p = a.AsSpan(offset), t = b.AsSpan(offset), ww = w.AsSpan(offset);
+                Span<T> grad = g.AsSpan(offset);
+                T[] probabilities = new T[n], binary = new T[n], signs = new T[n];
+                for (int i = 0; i < n; i++)
+                {
+                    probabilities[i] = T.CreateTruncating(rng.NextDouble());
+                    binary[i] = T.CreateTruncating(rng.Next(2));
+                    signs[i] = rng.Next(2) == 0 ? -T.One : T.One;
+                }
+                foreach (Reduction r in new[] { Reduction.Mean, Reduction.Sum })
+                {
+                    Add(hash, Loss.MeanSquaredError(p, t, grad, r), grad);
+                    Add(hash, Loss.MeanAbsoluteError(p, t, grad, r), grad);
+                    Add(hash, Loss.Huber(p, t, grad, T.CreateTruncating(0.8), r), grad);
+                    Add(hash, Loss.SmoothL1(p, t, grad, T.CreateTruncating(0.6), r), grad);
+                    Add(hash, Loss.LogCosh(p, t, grad, r), grad);
+                    Add(hash, Loss.Quantile(p, t, grad, T.CreateTruncating(0.3), r), grad);
+                    Add(hash, Loss.PoissonNegativeLogLikelihood(p, t, grad, r), grad);
+                    Add(hash, Loss.BinaryCrossEntropy<T>(probabilities, binary, grad, r, weights: ww), grad);
+                    Add(hash, Loss.BinaryCrossEntropyWithLogits<T>(p, binary, grad, r, weights: ww, positiveWeight: T.CreateTruncating(2)), grad);
+                    Add(hash, Loss.Hinge<T>(p, signs, grad, r), grad);
+                    Add(hash, Loss.SquaredHinge<T>(p, signs, grad, r), grad);
+                    Add(hash, Loss.SigmoidFocal<T>(p, probabilities, grad, r, alpha: 0.25, gamma: 1.5), grad);
+                    Add(hash, Loss.KullbackLeiblerDivergence<T>(p, probabilities, 1, grad, r), grad);
+                }
+                Add(hash, Loss.RootMeanSquaredError(p, t, grad), grad);
+                Loss.LogCoshPerElement(p, t, grad);
+                Add(hash, T.Zero, grad);
+            }
+        }
+        foreach ((int rows, int classes) in new[] { (1, 1), (3, 7), (17, 10), (33, 16), (20, 33), (4, 1000), (2, 5003) })
+        {
+            int n = rows * classes;
+            T[] logits = new T[n], targets = new T[n], g = new T[n];
+            int[] labels = new int[rows];
+            for (int i = 0; i < n; i++)
+            {
+                logits[i] = T.CreateTruncating(rng.NextDouble() * 20 - 10);
+                targets[i] = T.CreateTruncating(rng.NextDouble());
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                labels[r] = r % 5 == 4 ? -100 : rng.Next(classes);
+            }
+            T[] classWeights = new T[classes];
+            for (int c = 0; c < classes; c++)
+            {
+                classWeights[c] = T.CreateTruncating(rng.NextDouble() + 0.5);
+            }
+            Add(hash, Loss.CrossEntropy<T>(logits, labels, classes, g), g);
+            Add(hash, Loss.CrossEntropy<T>(logits, labels, classes, g, Reduction.Sum, classWeights, labelSmoothing: 0.1), g);
+            Add(hash, Loss.CrossEntropy<T>(logits, targets, classes, g, labelSmoothing: 0.05), g);
+            Add(hash, Loss.NegativeLogLikelihood<T>(logits, labels, classes, g, classWeights: classWeights), g);
+        }
+    }
+
+    private static void Add<T>(IncrementalHash hash, T value, ReadOnlySpan<T> values) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        Append(hash, value, bytes);
+        foreach (T v in values)
+        {
+            Append(hash, v, bytes);
+        }
+    }
+
+    private static void Append<T>(IncrementalHash hash, T value, Span<byte> bytes) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        double d = double.CreateTruncating(value);
+        long bits = double.IsNaN(d) ? 0x7FF8000000000000 : BitConverter.DoubleToInt64Bits(d);
+        BitConverter.TryWriteBytes(bytes, bits);
+        hash.AppendData(bytes);
+    }
+}
