@@ -32,10 +32,11 @@ public static class Check
     }
 
     /// <summary>Element-wise: |e − a| ≤ rel·|e| + abs·max|e|.</summary>
-    public static void Elements<T>(ReadOnlySpan<double> expected, ReadOnlySpan<T> actual, string what, double relativeScale = 1)
+    public static void Elements<T>(ReadOnlySpan<double> expected, ReadOnlySpan<T> actual, string what, double relativeScale = 1, double magnitude = 0)
         where T : IBinaryFloatingPointIeee754<T>
     {
-        double max = 0;
+        // magnitude: the size of the terms the expected values are made of, where they can cancel to 0.
+        double max = magnitude;
         foreach (double e in expected)
         {
             max = Math.Max(max, Math.Abs(e));
