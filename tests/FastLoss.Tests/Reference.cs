@@ -32,6 +32,9 @@ public abstract class PointwiseLoss
     /// <summary>Whether the per-element form is exact enough to check its derivative against finite differences everywhere.</summary>
     public virtual bool Smooth => true;
 
+    /// <summary>Whether the derivative depends on x at all (KL's is −t: a NaN in x leaves it finite, as in PyTorch).</summary>
+    public virtual bool GradientDependsOnInput => true;
+
     public override string ToString() => Name;
 
     public static readonly IReadOnlyList<PointwiseLoss> All =
@@ -269,6 +272,7 @@ public abstract class PointwiseLoss
     private class Kl : PointwiseLoss
     {
         public override string Name => "KullbackLeiblerDivergence";
+        public override bool GradientDependsOnInput => false;
         public override (double, double) Reference(double x, double y) => (y == 0 ? 0 : y * (Math.Log(y) - x), -y);
         public override void Fill(Random rng, Span<double> x, Span<double> y)
         {

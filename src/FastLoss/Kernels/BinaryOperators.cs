@@ -228,7 +228,9 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
         {
             // d/dx [ce·m^γ] = (p − t)·m^γ + γ·ce·m^(γ−1)·p·q·(1 − 2t)
             TVec dm = (p * q) * (one - (y + y));
-            TVec d = (p - y) * mPowGamma + ((g * ce) * mPowGammaMinus1) * dm;
+            // ce·dm first: ce grows like |x| while p·q = σ(x)σ(−x) shrinks like e^−|x|, so their product stays
+            // finite where γ·ce alone could overflow (x near float.MaxValue).
+            TVec d = (p - y) * mPowGamma + ((ce * dm) * g) * mPowGammaMinus1;
             gradient = (alpha >= Constant.Of<T>(0.0) ? alphaT * d : d) * scale;
         }
         else
