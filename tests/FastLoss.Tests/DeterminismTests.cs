@@ -1,0 +1,212 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using FastLoss.Kernels;
+using FastLoss.PathProbe;
+using Xunit;
+
+namespace FastLoss.Tests;
+
+/// <summary>Tests that change <see cref="KernelPaths.Active"/>, a process-wide setting: never in parallel with others.</summary>
+[CollectionDefinition(nameof(KernelPathCollection), DisableParallelization = true)]
+public sealed class KernelPathCollection;
+
+/// <summary>Bit-identical results on every instruction-set path, whatever the alignment, in this process and in child processes.</summary>
+[Collection(nameof(KernelPathCollection))]
+public class DeterminismTests
+{
+    private static KernelPath[] Paths => Enum.GetValues<KernelPath>().Where(p => p <= KernelPaths.Supported).ToArray();
+
+    private static void OnEveryPath(Action<KernelPath> action)
+    {
+        KernelPath saved = KernelPaths.Active;
+        try
+        {
+            foreach (KernelPath path in Paths)
+            {
+                KernelPaths.Active = path;
+                action(path);
+            }
+        }
+        finally
+        {
+            KernelPaths.Active = saved;
+        }
+    }
+
+    [Fact]
+    public void EveryPathGivesTheSameWorkloadHash()
+    {
+        string? expected = null;
+        OnEveryPath(path =>
+        {
+            string hash = Workload.Hash();
+            expected ??= hash;
+            Assert.True(expected == hash, $"{path} gives {hash}, the first path {expected}");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(PointwiseTests<float>.Losses), MemberType = typeof(PointwiseTests<float>))]
+    public void EveryPathGivesBitIdenticalElementwiseResults(string name)
+    {
+        PointwiseLoss loss = PointwiseLoss.All.Single(l => l.Name == name);
+        foreach (int n in new[] { 1, 15, 16, 17, 100, 255, 513, 4099 })
+        {
+            Compare<float>(loss, n);
+            Compare<double>(loss, n);
+        }
+    }
+
+    private static void Compare<T>(PointwiseLoss loss, int n) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        (T[] x, T[] y) = PointwiseTests<T>.Inputs(loss, n, seed: n + 1);
+        T[]? g0 = null;
+        T v0 = T.Zero;
+        OnEveryPath(path =>
+        {
+            T[] g = new T[n];
+            T v = loss.Fused<T>(x, y, g, Reduction.Sum);
+            if (g0 is null)
+            {
+                (g0, v0) = (g, v);
+                return;
+            }
+            Check.SameBits(v0, v, $"{loss.Name} {typeof(T).Name} n={n} on {path}");
+            Check.SameBits<T>(g0, g, $"{loss.Name} {typeof(T).Name} n={n} gradient on {path}");
+        });
+    }
+
+    [Fact]
+    public void EveryAlignmentPeelGivesTheSameBits()
+    {
+        // The driver peels a head of h elements to reach 64-byte alignment; forcing every h on every path
+        // must not change a bit (the order of summation is fixed by the index, not the address).
+        foreach (int n in new[] { 16, 40, 1000, 4099 })
+        {
+            Random rng = new(n);
+            float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+            float[] y = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+            float[] g0 = new float[n];
+            double v0 = Dispatch.Pointwise<float, LogCoshOperator<float>, FusedMode>(KernelPath.Scalar, x, y, default, g0, default, 1f, 0);
+            foreach (KernelPath path in Paths)
+            {
+                for (int head = 0; head < 16; head++)
+                {
+                    float[] g = new float[n];
+                    double v = Dispatch.Pointwise<float, LogCoshOperator<float>, FusedMode>(path, x, y, default, g, default, 1f, head);
+                    Assert.True(BitConverter.DoubleToInt64Bits(v0) == BitConverter.DoubleToInt64Bits(v), $"n={n} {path} head={head}: {v} vs {v0}");
+                    Check.SameBits<float>(g0, g, $"n={n} {path} head={head} gradient");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void SupportedPathMatchesTheRuntimeSettings()
+    {
+        KernelPath expected =
+            Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+            : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
+            : Vector128.IsHardwareAccelerated ? KernelPath.Vector128
+            : KernelPath.Scalar;
+        Assert.Equal(expected, KernelPaths.Supported);
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableHWIntrinsic") == "0")
+        {
+            Assert.Equal(KernelPath.Scalar, KernelPaths.Supported);
+        }
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0")
+        {
+            Assert.True(KernelPaths.Supported <= KernelPath.Vector128);
+        }
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0")
+        {
+            Assert.True(KernelPaths.Supported <= KernelPath.Vector256);
+        }
+    }
+
+    [Fact]
+    public void SettingAPathWiderThanTheCpuThrows()
+    {
+        if (KernelPaths.Supported < KernelPath.Vector512)
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => KernelPaths.Active = KernelPath.Vector512);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => KernelPaths.Active = (KernelPath)9);
+    }
+
+    [Fact]
+    public void ChildProcessesUnderEachSwitchTakeANarrowerPathAndGiveTheSameBits()
+    {
+        string probe = ProbePath();
+        (string Setting, KernelPath Expected)[] runs =
+        [
+            ("", Baseline()),
+            ("DOTNET_EnableAVX512", KernelPath.Vector256),
+            ("DOTNET_EnableAVX2", KernelPath.Vector128),
+            ("DOTNET_EnableHWIntrinsic", KernelPath.Scalar),
+        ];
+        string expectedHash = RunInProcessOnDefaultPath();
+        foreach ((string setting, KernelPath expected) in runs)
+        {
+            (KernelPath path, string hash) = RunProbe(probe, setting);
+            // Each switch really takes the path away (on a CPU without AVX-512 the first one changes nothing).
+            Assert.True(path <= expected, $"{(setting == "" ? "default" : setting + "=0")}: probe ran on {path}, expected at most {expected}");
+            if (setting != "" && KernelPaths.Supported > expected)
+            {
+                Assert.True(path < Baseline(), $"{setting}=0 did not narrow the path ({path})");
+            }
+            Assert.True(expectedHash == hash, $"{(setting == "" ? "default" : setting + "=0")} on {path}: hash {hash}, in-process {expectedHash}");
+        }
+    }
+
+    /// <summary>The path a child process with no switch takes: the one this process supports.</summary>
+    private static KernelPath Baseline() => KernelPaths.Supported;
+
+    private static string RunInProcessOnDefaultPath()
+    {
+        KernelPath saved = KernelPaths.Active;
+        try
+        {
+            KernelPaths.Active = KernelPaths.Supported;
+            return Workload.Hash();
+        }
+        finally
+        {
+            KernelPaths.Active = saved;
+        }
+    }
+
+    private static string ProbePath()
+    {
+        // tests/FastLoss.Tests/bin/<Configuration>/<tfm>/ → tests/FastLoss.PathProbe/bin/<Configuration>/<tfm>/
+        DirectoryInfo tfm = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string configuration = tfm.Parent!.Name;
+        string probe = Path.GetFullPath(Path.Combine(tfm.FullName, "..", "..", "..", "..", "FastLoss.PathProbe", "bin", configuration, tfm.Name, "FastLoss.PathProbe.dll"));
+        Assert.True(File.Exists(probe), $"path probe not built: {probe}");
+        return probe;
+    }
+
+    private static (KernelPath Path, string Hash) RunProbe(string probe, string setting)
+    {
+        ProcessStartInfo start = new("dotnet", [probe]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string name in new[] { "DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic", KernelPaths.EnvironmentVariable })
+        {
+            start.Environment.Remove(name);
+        }
+        if (setting != "")
+        {
+            start.Environment[setting] = "0";
+        }
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(120_000), "probe timed out");
+        Assert.True(process.ExitCode == 0, $"probe failed ({process.ExitCode}): {error}");
+        string[] parts = output.Trim().Split(' ');
+        return (Enum.Parse<KernelPath>(parts[0]), parts[1]);
+    }
+}
