@@ -44,7 +44,11 @@ public abstract class PointwiseLoss
     ];
 
     private static double Sign(double d) => d > 0 ? 1 : d < 0 ? -1 : 0;
-    private static double Softplus(double z) => Math.Max(z, 0) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+    private static double Softplus(double z)
+    {
+        double e = Math.Exp(-Math.Abs(z));
+        return Math.Max(z, 0) + (e < 1e-8 ? e - e * e / 2 : Math.Log(1 + e));
+    }
     private static double Sigmoid(double z) => z >= 0 ? 1 / (1 + Math.Exp(-z)) : Math.Exp(z) / (1 + Math.Exp(z));
 
     private static T C<T>(double v) where T : IBinaryFloatingPointIeee754<T> => T.CreateTruncating(v);

@@ -6,8 +6,10 @@ namespace FastLoss.Simd;
 /// <summary>
 /// Elementary functions over <see cref="IVec{TSelf, T}"/>, written with correctly rounded lane operations
 /// and integer arithmetic on bit patterns only, so every path (AVX-512, AVX2, SSE, scalar) gives the same
-/// bits. Error bounds (measured over millions of inputs against double/quad references in the tests):
-/// <see cref="Exp"/>, <see cref="Expm1"/>, <see cref="Log"/>, <see cref="Log1p"/> within a few ulps.
+/// bits. Measured error (ElementaryFunctionTests, a million inputs per range, including subnormals):
+/// float against double — Exp ≤ 1.0 ulp, Expm1 ≤ 1.6 ulp, Log ≤ 0.8 ulp (subnormal inputs 0.5),
+/// Log1p ≤ 1.1 ulp; double against Math.Exp/Math.Log — Exp, Log, Log1p ≤ 1 ulp, Expm1 ≤ 2 ulp.
+/// Documented bound: 2 ulp for every function and type.
 /// </summary>
 internal static class VMath
 {

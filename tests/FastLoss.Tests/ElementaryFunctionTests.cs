@@ -1,0 +1,228 @@
+using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using FastLoss.Kernels;
+using FastLoss.Simd;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FastLoss.Tests;
+
+/// <summary>
+/// The library's own exp, expm1, log, log1p and the logistic pieces: error in ulps against double (for float)
+/// or against Math.Exp, Math.Log and a compensated series for expm1 (for double) over millions of inputs across the whole range, special values, and
+/// identical lanes on every path.
+/// </summary>
+public class ElementaryFunctionTests(ITestOutputHelper output)
+{
+    // Documented bounds (VMath's summary): measured maxima are printed by the tests.
+    private const double FloatUlps = 2, DoubleUlps = 2;
+
+    private delegate TVec Function<TVec>(TVec x);
+
+    private static float Apply(Func<W128<float>, W128<float>> f, float x) => f(new W128<float>(Vector128.Create(x))).V.ToScalar();
+    private static double Apply(Func<W128<double>, W128<double>> f, double x) => f(new W128<double>(Vector128.Create(x))).V.ToScalar();
+
+    private static double UlpsFloat(float got, double exact)
+    {
+        if (double.IsNaN(exact))
+        {
+            return float.IsNaN(got) ? 0 : double.PositiveInfinity;
+        }
+        float rounded = (float)exact;
+        if (float.IsInfinity(rounded) || float.IsInfinity(got))
+        {
+            return got == rounded ? 0 : double.PositiveInfinity;
+        }
+        // An ulp of the correctly rounded result (at least the subnormal spacing).
+        double ulp = Math.Max(MathF.BitIncrement(MathF.Abs(rounded)) - MathF.Abs(rounded), float.Epsilon);
+        return Math.Abs(got - exact) / ulp;
+    }
+
+    private static double UlpsDouble(double got, double reference)
+    {
+        if (double.IsNaN(reference))
+        {
+            return double.IsNaN(got) ? 0 : double.PositiveInfinity;
+        }
+        if (double.IsInfinity(reference) || double.IsInfinity(got))
+        {
+            return got == reference ? 0 : double.PositiveInfinity;
+        }
+        double ulp = Math.Max(Math.BitIncrement(Math.Abs(reference)) - Math.Abs(reference), double.Epsilon);
+        return Math.Abs(got - reference) / ulp;
+    }
+
+    private double MaxError(string name, Func<W128<float>, W128<float>> f, Func<double, double> exact, float lo, float hi, int samples, bool logUniform = false)
+    {
+        Random rng = new(name.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        double worst = 0;
+        float worstAt = 0;
+        for (int i = 0; i < samples; i++)
+        {
+            float x = logUniform
+                ? (float)(Math.Sign(lo + hi) * Math.Exp(Math.Log(Math.Abs(lo)) + rng.NextDouble() * (Math.Log(Math.Abs(hi)) - Math.Log(Math.Abs(lo)))))
+                : (float)(lo + rng.NextDouble() * ((double)hi - lo));
+            double e = UlpsFloat(Apply(f, x), exact(x));
+            if (e > worst)
+            {
+                (worst, worstAt) = (e, x);
+            }
+        }
+        output.WriteLine($"{name} float [{lo}, {hi}]: max {worst:F3} ulp at {worstAt:R}");
+        return worst;
+    }
+
+    private double MaxError(string name, Func<W128<double>, W128<double>> f, Func<double, double> reference, double lo, double hi, int samples, bool logUniform = false)
+    {
+        Random rng = new(name.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        double worst = 0, worstAt = 0;
+        for (int i = 0; i < samples; i++)
+        {
+            double x = logUniform
+                ? Math.Sign(lo + hi) * Math.Exp(Math.Log(Math.Abs(lo)) + rng.NextDouble() * (Math.Log(Math.Abs(hi)) - Math.Log(Math.Abs(lo))))
+                : lo + rng.NextDouble() * (hi - lo);
+            double e = UlpsDouble(Apply(f, x), reference(x));
+            if (e > worst)
+            {
+                (worst, worstAt) = (e, x);
+            }
+        }
+        output.WriteLine($"{name} double [{lo}, {hi}]: max {worst:F3} ulp (against Math.Exp, Math.Log and a compensated series for expm1) at {worstAt:R}");
+        return worst;
+    }
+
+    private static W128<float> ExpF(W128<float> x) => VMath.Exp<W128<float>, float>(x);
+    private static W128<float> Expm1F(W128<float> x) => VMath.Expm1<W128<float>, float>(x);
+    private static W128<float> LogF(W128<float> x) => VMath.Log<W128<float>, float>(x);
+    private static W128<float> Log1pF(W128<float> x) => VMath.Log1p<W128<float>, float>(x);
+    private static W128<double> ExpD(W128<double> x) => VMath.Exp<W128<double>, double>(x);
+    private static W128<double> Expm1D(W128<double> x) => VMath.Expm1<W128<double>, double>(x);
+    private static W128<double> LogD(W128<double> x) => VMath.Log<W128<double>, double>(x);
+    private static W128<double> Log1pD(W128<double> x) => VMath.Log1p<W128<double>, double>(x);
+
+    [Fact]
+    public void FloatFunctionsAreWithinTheirBoundsAcrossTheirRange()
+    {
+        const int N = 1_000_000;
+        double worst = Math.Max(MaxError("exp", ExpF, Math.Exp, -103.9f, 88.7f, N), MaxError("exp small", ExpF, Math.Exp, -1e-3f, 1e-3f, N / 4));
+        worst = Math.Max(worst, MaxError("expm1", Expm1F, x => Math.Exp(x) - 1, -20f, 40f, N));
+        worst = Math.Max(worst, MaxError("expm1 tiny", Expm1F, x => Math.Exp(x) - 1 == 0 ? x : (Math.Abs(x) < 1e-5 ? x + x * x / 2 : Math.Exp(x) - 1), 1e-30f, 1e-3f, N / 4, logUniform: true));
+        worst = Math.Max(worst, MaxError("log", LogF, Math.Log, 1e-37f, 3e38f, N, logUniform: true));
+        worst = Math.Max(worst, MaxError("log subnormal", LogF, Math.Log, 1.4e-45f, 1.1e-38f, N / 4, logUniform: true));
+        worst = Math.Max(worst, MaxError("log near 1", LogF, Math.Log, 0.5f, 2f, N));
+        worst = Math.Max(worst, MaxError("log1p", Log1pF, x => Math.Log(1 + (double)x), -0.999f, 1e6f, N));
+        worst = Math.Max(worst, MaxError("log1p tiny", Log1pF, x => x - (double)x * x / 2, 1e-30f, 1e-6f, N / 4, logUniform: true));
+        Assert.True(worst <= FloatUlps, $"max error {worst:F3} ulp");
+    }
+
+    [Fact]
+    public void DoubleFunctionsAgreeWithTheCLibraryWithinTheirBounds()
+    {
+        const int N = 1_000_000;
+        double worst = MaxError("exp", ExpD, Math.Exp, -745, 709.7, N);
+        worst = Math.Max(worst, MaxError("expm1", Expm1D, Expm1Series, -1, 1, N / 2));
+        worst = Math.Max(worst, MaxError("log", LogD, Math.Log, 1e-300, 1e300, N, logUniform: true));
+        worst = Math.Max(worst, MaxError("log subnormal", LogD, Math.Log, 4.9e-324, 2.2e-308, N / 4, logUniform: true));
+        worst = Math.Max(worst, MaxError("log1p", Log1pD, x => Math.Log(1 + x), 1e-3, 1e6, N));
+        Assert.True(worst <= DoubleUlps, $"max error {worst:F3} ulp");
+    }
+
+    /// <summary>e^x − 1 by its Taylor series for |x| ≤ 1 (the 25th term is below 1e-25), summed with Neumaier's compensation.</summary>
+    private static double Expm1Series(double x)
+    {
+        double term = x, sum = 0, compensation = 0;
+        for (int k = 2; k <= 26; k++)
+        {
+            double t = sum + term;
+            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - t) + term : (term - t) + sum;
+            sum = t;
+            term *= x / k;
+        }
+        return sum + compensation;
+    }
+
+    [Fact]
+    public void SpecialValues()
+    {
+        Assert.Equal(0f, Apply(ExpF, float.NegativeInfinity));
+        Assert.Equal(float.PositiveInfinity, Apply(ExpF, float.PositiveInfinity));
+        Assert.Equal(float.PositiveInfinity, Apply(ExpF, 89f));
+        Assert.Equal(0f, Apply(ExpF, -104f));
+        Assert.True(float.IsNaN(Apply(ExpF, float.NaN)));
+        Assert.Equal(1f, Apply(ExpF, 0f));
+        Assert.Equal(1f, Apply(ExpF, -0f));
+        Assert.True(Apply(ExpF, -100f) > 0f); // subnormal results are kept
+        Assert.Equal(-1f, Apply(Expm1F, float.NegativeInfinity));
+        Assert.Equal(-0f, Apply(Expm1F, -0f));
+        Assert.Equal(1e-30f, Apply(Expm1F, 1e-30f));
+        Assert.Equal(float.NegativeInfinity, Apply(LogF, 0f));
+        Assert.Equal(float.NegativeInfinity, Apply(LogF, -0f));
+        Assert.True(float.IsNaN(Apply(LogF, -1f)));
+        Assert.True(float.IsNaN(Apply(LogF, float.NaN)));
+        Assert.Equal(float.PositiveInfinity, Apply(LogF, float.PositiveInfinity));
+        Assert.Equal(0f, Apply(LogF, 1f));
+        Assert.Equal(float.NegativeInfinity, Apply(Log1pF, -1f));
+        Assert.True(float.IsNaN(Apply(Log1pF, -2f)));
+        Assert.Equal(1e-30f, Apply(Log1pF, 1e-30f));
+        Assert.Equal(double.PositiveInfinity, Apply(ExpD, 710));
+        Assert.Equal(0, Apply(ExpD, -746));
+        Assert.Equal(double.NegativeInfinity, Apply(LogD, 0));
+        Assert.Equal(Math.Log(double.Epsilon), Apply(LogD, double.Epsilon), 12);
+    }
+
+    [Fact]
+    public void LogisticPiecesAreExactInTheLimitsAndNeverOverflow()
+    {
+        foreach (float x in new[] { -float.MaxValue, -1e30f, -3e4f, -100f, -1f, -1e-30f, 0f, 1e-30f, 1f, 100f, 3e4f, 1e30f, float.MaxValue })
+        {
+            Logistic.Split<W128<float>, float>(new W128<float>(Vector128.Create(x)), out W128<float> s, out W128<float> sn, out W128<float> sp);
+            float sigmoid = s.V.ToScalar(), complement = sn.V.ToScalar(), softplus = sp.V.ToScalar();
+            double exactSigmoid = 1 / (1 + Math.Exp(-(double)x));
+            double e = Math.Exp(-Math.Abs((double)x));
+            double exactSoftplus = Math.Max(-(double)x, 0) + (e < 1e-8 ? e - e * e / 2 : Math.Log(1 + e));
+            Assert.True(float.IsFinite(sigmoid) && float.IsFinite(complement) && float.IsFinite(softplus), $"x={x}");
+            Assert.True(UlpsFloat(sigmoid, exactSigmoid) <= 2, $"σ({x}) = {sigmoid}");
+            Assert.True(UlpsFloat(complement, 1 / (1 + Math.Exp((double)x))) <= 2, $"σ(−{x}) = {complement}");
+            Assert.True(UlpsFloat(softplus, exactSoftplus) <= 2, $"softplus(−{x}) = {softplus}");
+        }
+    }
+
+    [Fact]
+    public void EveryWidthGivesTheSameLanes()
+    {
+        Random rng = new(9);
+        float[] inputs = new float[4096];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = BitConverter.Int32BitsToSingle(rng.Next()) * (rng.Next(2) == 0 ? 1 : -1);
+        }
+        inputs[0] = float.NaN;
+        inputs[1] = float.PositiveInfinity;
+        inputs[2] = float.Epsilon;
+        float[] scalar = new float[inputs.Length], vector = new float[inputs.Length];
+        Run<Pair<Pair<Pair<Pair<WScalar<float>, float>, float>, float>, float>>(inputs, scalar);
+        Run<Pair<Pair<W128<float>, float>, float>>(inputs, vector);
+        Check.SameBits<float>(scalar, vector, "W128 vs scalar");
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Run<Pair<W256<float>, float>>(inputs, vector);
+            Check.SameBits<float>(scalar, vector, "W256 vs scalar");
+        }
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Run<W512<float>>(inputs, vector);
+            Check.SameBits<float>(scalar, vector, "W512 vs scalar");
+        }
+    }
+
+    private static void Run<TVec>(float[] inputs, float[] outputs) where TVec : struct, IVec<TVec, float>
+    {
+        for (int i = 0; i < inputs.Length; i += 16)
+        {
+            TVec x = TVec.Load(ref inputs[i], 0);
+            TVec r = VMath.Exp<TVec, float>(x) + VMath.Log<TVec, float>(x) * VMath.Expm1<TVec, float>(x) - VMath.Log1p<TVec, float>(x);
+            TVec.Store(r, ref outputs[i], 0);
+        }
+    }
+}
