@@ -1,12 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace FastLoss.Benchmarks;
 
+/// <summary>
+/// FastLoss's benchmark suite. No arguments: the quick default (a representative subset, a short in-process
+/// job, a few minutes). <c>compare A B</c>: benchmark-by-benchmark ratios of two result folders. Anything
+/// else goes to BenchmarkDotNet (<c>--filter '*'</c> runs everything, <c>--list flat</c> lists it).
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
+        try
+        {
+            if (args.Length > 0 && args[0] == "compare")
+            {
+                return Compare.Run(args.Skip(1).ToArray());
+            }
+            if (args.Length > 0 && !args[0].StartsWith('-'))
+            {
+                Console.Error.WriteLine($"Unknown command '{args[0]}'. Use no arguments (quick default), 'compare <resultsA> <resultsB>', or BenchmarkDotNet options such as --filter '*', --list flat.");
+                return 2;
+            }
+            string results = ResultsFolder();
+            Directory.CreateDirectory(results);
+            Machine.Write(results);
+            IConfig config = Config(results, quick: args.Length == 0);
+            if (args.Length == 0)
+            {
+                Console.WriteLine($"FastLoss quick benchmark on {Machine.Describe()}; results go to {results}");
+                Summary[] summaries = BenchmarkRunner.Run(QuickSubset(config));
+                return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+            }
+            Summary[] all = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
+            return all.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or JsonException or FormatException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static IConfig Config(string results, bool quick)
+    {
+        ManualConfig config = ManualConfig.CreateEmpty()
+            .AddLogger(ConsoleLogger.Default)
+            .AddColumnProvider(DefaultColumnProviders.Instance)
+            .AddColumn(StatisticColumn.Median, new NanosecondsPerElementColumn(), new BandwidthColumn(), new RatioToTensorPrimitivesColumn())
+            .AddExporter(MarkdownExporter.GitHub, CsvExporter.Default, JsonExporter.Full)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .WithArtifactsPath(results)
+            .WithOption(ConfigOptions.JoinSummary, quick)
+            .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+        if (quick)
+        {
+            // Few iterations, in this process: a few minutes for the whole subset on two cores.
+            config.AddJob(Job.ShortRun.WithWarmupCount(2).WithIterationCount(5).WithToolchain(InProcessEmitToolchain.Instance).WithId("Quick"));
+        }
+        return config;
+    }
+
+    /// <summary>The quick default: the figures the project reports, one size per cache level where it matters.</summary>
+    private static BenchmarkRunInfo[] QuickSubset(IConfig config)
+    {
+        static bool Keep(BenchmarkCase c)
+        {
+            Dictionary<string, object> p = c.Parameters.Items.ToDictionary(i => i.Name, i => i.Value);
+            string type = c.Descriptor.Type.Name;
+            if (type.StartsWith("Elementwise", StringComparison.Ordinal))
+            {
+                bool isFloat = c.Descriptor.Type.GenericTypeArguments[0] == typeof(float);
+                string loss = (string)p["Loss"];
+                int n = (int)p["N"];
+                Form form = (Form)p["Form"];
+                return isFloat && form == Form.Fused && (loss is "MSE" && n is 65536 or 1 << 24 || loss is "BCEWithLogits" or "LogCosh" && n == 1 << 20)
+                    || isFloat && form == Form.Value && loss is "MSE" && n == 1 << 24;
+            }
+            if (type.StartsWith("CrossEntropy", StringComparison.Ordinal))
+            {
+                return c.Descriptor.Type.GenericTypeArguments[0] == typeof(float) && (Form)p["Form"] == Form.Fused;
+            }
+            if (type == nameof(Paths))
+            {
+                return (string)p["Kernel"] is "MSE" or "CrossEntropy256x1000";
+            }
+            return type == nameof(Rooflines);
+        }
+        Type[] types = [typeof(Rooflines), typeof(Elementwise<float>), typeof(CrossEntropy<float>), typeof(Paths)];
+        return types
+            .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
+            .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(Keep).ToArray(), info.Type, info.Config))
+            .Where(info => info.BenchmarksCases.Length > 0)
+            .ToArray();
+    }
+
+    /// <summary>benchmarks/results/&lt;cpu&gt;/ next to this project, found from the build output, not the current directory.</summary>
+    private static string ResultsFolder()
+    {
+        DirectoryInfo? directory = new(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FastLoss.sln")))
+        {
+            directory = directory.Parent;
+        }
+        string root = directory?.FullName ?? Directory.GetCurrentDirectory();
+        return Path.Combine(root, "benchmarks", "results", Machine.Slug());
+    }
+}
+
+/// <summary>The machine's identity, written next to each run's results.</summary>
+public static class Machine
+{
+    public static string CpuModel()
+    {
+        if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+        {
+            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+            }
+        }
+        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    public static string Slug()
+    {
+        string raw = $"{CpuModel()}-{Environment.ProcessorCount}c-{KernelPaths.Supported}".ToLowerInvariant();
+        return string.Join('-', raw.Split(raw.Where(c => !char.IsLetterOrDigit(c)).Distinct().ToArray(), StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    public static string Describe()
+        => $"{CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, widest path {KernelPaths.Supported}";
+
+    public static void Write(string folder)
+    {
+        var identity = new
+        {
+            cpu = CpuModel(),
+            cores = Environment.ProcessorCount,
+            os = RuntimeInformation.OSDescription,
+            architecture = RuntimeInformation.ProcessArchitecture.ToString(),
+            dotnet = RuntimeInformation.FrameworkDescription,
+            vector512 = Vector512.IsHardwareAccelerated,
+            vector256 = Vector256.IsHardwareAccelerated,
+            vector128 = Vector128.IsHardwareAccelerated,
+            vectorFloatCount = System.Numerics.Vector<float>.Count,
+            fastLossWidestPath = KernelPaths.Supported.ToString(),
+            date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        File.WriteAllText(Path.Combine(folder, "environment.json"), JsonSerializer.Serialize(identity, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine);
     }
 }

@@ -1,0 +1,124 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Parameters;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace FastLoss.Benchmarks;
+
+/// <summary>Bytes a benchmark reads and writes per element (inputs once, the gradient once), for the throughput columns.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BytesPerElementAttribute(int inputs, int outputs) : Attribute
+{
+    public int Inputs { get; } = inputs;
+    public int Outputs { get; } = outputs;
+}
+
+/// <summary>What a benchmark class tells the columns: elements per operation and the element size.</summary>
+public interface ISized
+{
+    long Elements { get; }
+    int ElementSize { get; }
+    bool WritesOutput { get; }
+}
+
+internal static class Sizes
+{
+    public static ISized? Of(BenchmarkCase benchmark)
+    {
+        // Columns see a fresh instance with the case's parameters applied.
+        object instance = Activator.CreateInstance(benchmark.Descriptor.Type)!;
+        foreach (ParameterInstance parameter in benchmark.Parameters.Items)
+        {
+            benchmark.Descriptor.Type.GetProperty(parameter.Name)?.SetValue(instance, parameter.Value);
+            benchmark.Descriptor.Type.GetField(parameter.Name)?.SetValue(instance, parameter.Value);
+        }
+        return instance as ISized;
+    }
+
+    public static double? MedianNanoseconds(Summary summary, BenchmarkCase benchmark)
+        => summary[benchmark]?.ResultStatistics?.Median;
+}
+
+/// <summary>Nanoseconds per element: comparable across sizes and CPUs.</summary>
+public sealed class NanosecondsPerElementColumn : IColumn
+{
+    public string Id => nameof(NanosecondsPerElementColumn);
+    public string ColumnName => "ns/elem";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 0;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Median nanoseconds per element";
+    public bool IsAvailable(Summary summary) => true;
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        ISized? sized = Sizes.Of(benchmarkCase);
+        double? median = Sizes.MedianNanoseconds(summary, benchmarkCase);
+        return sized is null || median is null ? "-" : (median.Value / sized.Elements).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Effective bandwidth: the inputs read once and the output written once, per second of median time.</summary>
+public sealed class BandwidthColumn : IColumn
+{
+    public string Id => nameof(BandwidthColumn);
+    public string ColumnName => "GB/s";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 1;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Effective GB/s: inputs read once plus the gradient (or per-element output) written once, over the median time";
+    public bool IsAvailable(Summary summary) => true;
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        ISized? sized = Sizes.Of(benchmarkCase);
+        double? median = Sizes.MedianNanoseconds(summary, benchmarkCase);
+        if (sized is null || median is null)
+        {
+            return "-";
+        }
+        BytesPerElementAttribute? bytes = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<BytesPerElementAttribute>();
+        int streams = bytes is null ? 2 + (sized.WritesOutput ? 1 : 0) : bytes.Inputs + bytes.Outputs;
+        return (streams * (double)sized.ElementSize * sized.Elements / median.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The time of this benchmark over that of the TensorPrimitives composition with the same parameters (below 1: faster).</summary>
+public sealed class RatioToTensorPrimitivesColumn : IColumn
+{
+    public const string MethodName = "TensorPrimitives";
+    public string Id => nameof(RatioToTensorPrimitivesColumn);
+    public string ColumnName => "vs TP";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 2;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Median time over the median time of the TensorPrimitives composition with the same parameters (below 1: faster than it)";
+    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => b.Descriptor.WorkloadMethod.Name == MethodName);
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        BenchmarkCase? tp = summary.BenchmarksCases.FirstOrDefault(b =>
+            b.Descriptor.WorkloadMethod.Name == MethodName
+            && b.Descriptor.Type == benchmarkCase.Descriptor.Type
+            && b.Parameters.DisplayInfo == benchmarkCase.Parameters.DisplayInfo
+            && b.Job == benchmarkCase.Job);
+        double? mine = Sizes.MedianNanoseconds(summary, benchmarkCase);
+        double? theirs = tp is null ? null : Sizes.MedianNanoseconds(summary, tp);
+        return mine is null || theirs is null || theirs.Value <= 0 ? "-" : (mine.Value / theirs.Value).ToString("F2", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
+
+namespace FastLoss.Benchmarks;
+
+/// <summary>
+/// Softmax cross-entropy with labels, rows × classes: small rows (256×10), a classifier head (256×1000) and a
+/// vocabulary (64×32000). Scalar loop (baseline), the per-row TensorPrimitives composition, FastLoss.
+/// </summary>
+[GenericTypeArguments(typeof(float))]
+[GenericTypeArguments(typeof(double))]
+public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+{
+    private T[] _logits = [], _gradient = [];
+    private int[] _labels = [];
+
+    [Params("256x10", "256x1000", "64x32000")]
+    public string Shape { get; set; } = "256x1000";
+
+    [Params(Form.Fused, Form.Value)]
+    public Form Form { get; set; } = Form.Fused;
+
+    private int Rows => int.Parse(Shape.Split('x')[0], System.Globalization.CultureInfo.InvariantCulture);
+    private int Classes => int.Parse(Shape.Split('x')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    public long Elements => (long)Rows * Classes;
+    public int ElementSize => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+    public bool WritesOutput => Form == Form.Fused;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Random rng = new(42);
+        _logits = new T[Rows * Classes];
+        _gradient = new T[Rows * Classes];
+        _labels = new int[Rows];
+        for (int i = 0; i < _logits.Length; i++)
+        {
+            _logits[i] = T.CreateTruncating(rng.NextDouble() * 8 - 4);
+        }
+        for (int r = 0; r < Rows; r++)
+        {
+            _labels[r] = rng.Next(Classes);
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    [BytesPerElement(1, 1)]
+    public T Scalar()
+    {
+        int classes = Classes;
+        T total = T.Zero, inv = T.One / T.CreateTruncating(Rows);
+        bool fused = Form == Form.Fused;
+        for (int r = 0; r < _labels.Length; r++)
+        {
+            ReadOnlySpan<T> row = _logits.AsSpan(r * classes, classes);
+            T max = row[0];
+            foreach (T v in row)
+            {
+                max = T.Max(max, v);
+            }
+            T sum = T.Zero;
+            foreach (T v in row)
+            {
+                sum += T.Exp(v - max);
+            }
+            total += T.Log(sum) + max - row[_labels[r]];
+            if (fused)
+            {
+                Span<T> g = _gradient.AsSpan(r * classes, classes);
+                T k = inv / sum;
+                for (int c = 0; c < classes; c++)
+                {
+                    g[c] = T.Exp(row[c] - max) * k;
+                }
+                g[_labels[r]] -= inv;
+            }
+        }
+        return total * inv;
+    }
+
+    /// <summary>Per row: Max, Subtract, Exp, Sum, Log (and Multiply for the gradient), into the gradient row.</summary>
+    [Benchmark]
+    [BytesPerElement(1, 1)]
+    public T TensorPrimitives()
+    {
+        int classes = Classes;
+        T total = T.Zero, inv = T.One / T.CreateTruncating(Rows);
+        bool fused = Form == Form.Fused;
+        for (int r = 0; r < _labels.Length; r++)
+        {
+            ReadOnlySpan<T> row = _logits.AsSpan(r * classes, classes);
+            Span<T> g = _gradient.AsSpan(r * classes, classes);
+            T max = System.Numerics.Tensors.TensorPrimitives.Max(row);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(row, max, g);
+            System.Numerics.Tensors.TensorPrimitives.Exp<T>(g, g);
+            T sum = System.Numerics.Tensors.TensorPrimitives.Sum<T>(g);
+            total += T.Log(sum) + max - row[_labels[r]];
+            if (fused)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(g, inv / sum, g);
+                g[_labels[r]] -= inv;
+            }
+        }
+        return total * inv;
+    }
+
+    [Benchmark]
+    [BytesPerElement(1, 1)]
+    public T FastLoss() => Form == Form.Fused
+        ? global::FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes, _gradient)
+        : global::FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes);
+}
