@@ -22,8 +22,8 @@ public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointI
     [Params(Form.Fused, Form.Value)]
     public Form Form { get; set; } = Form.Fused;
 
-    private int Rows => int.Parse(Shape.Split('x')[0], System.Globalization.CultureInfo.InvariantCulture);
-    private int Classes => int.Parse(Shape.Split('x')[1], System.Globalization.CultureInfo.InvariantCulture);
+    private int Rows => int.Parse(Shape.AsSpan(0, Shape.IndexOf('x')), System.Globalization.CultureInfo.InvariantCulture);
+    private int Classes => int.Parse(Shape.AsSpan(Shape.IndexOf('x') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
     public long Elements => (long)Rows * Classes;
     public int ElementSize => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
