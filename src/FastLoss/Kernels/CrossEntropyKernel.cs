@@ -310,7 +310,7 @@ internal static class CrossEntropyKernel
         {
             nuint offset = (nuint)(c * lanes);
             TVec xv = TVec.Load(ref x0, offset);
-            TVec e = VMath.Exp<TVec, T>(xv - m);
+            TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
             sum += e;
             if (TSoft.Value)
             {
@@ -439,7 +439,7 @@ internal static class CrossEntropyKernel
         TVec xv = TVec.Select(valid, TVec.Load(ref x, 0), TVec.CreateConstant(double.NegativeInfinity));
         sums.Max = TVec.ReduceMax(TVec.Select(TVec.GreaterThan(xv, floor), xv, floor));
         TVec m = TVec.Create(sums.Max);
-        TVec e = VMath.Exp<TVec, T>(xv - m);
+        TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
         sums.Sum = TVec.ReduceSum(e);
         TVec tv = default;
         if (TSoft.Value)
@@ -524,7 +524,7 @@ internal static class CrossEntropyKernel
             {
                 xv = TVec.Select(tailValid, xv, negInf);
             }
-            TVec e = VMath.Exp<TVec, T>(xv - m);
+            TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
             sv += e;
             if (secondSum)
             {
