@@ -22,6 +22,12 @@ public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointI
     [Params(Form.Fused, Form.Value)]
     public Form Form { get; set; } = Form.Fused;
 
+    /// <summary>Labels (cross_entropy with class indices), soft targets (probabilities per row), or NLL on log-probabilities.</summary>
+    [Params("Labels", "SoftTargets", "NLL")]
+    public string Variant { get; set; } = "Labels";
+
+    private T[] _targets = [];
+
     private int Rows => int.Parse(Shape.AsSpan(0, Shape.IndexOf('x')), System.Globalization.CultureInfo.InvariantCulture);
     private int Classes => int.Parse(Shape.AsSpan(Shape.IndexOf('x') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
@@ -44,12 +50,21 @@ public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointI
         {
             _labels[r] = rng.Next(Classes);
         }
+        _targets = new T[Rows * Classes];
+        for (int i = 0; i < _targets.Length; i++)
+        {
+            _targets[i] = T.CreateTruncating(rng.NextDouble() * 2 / Classes);
+        }
     }
 
     [Benchmark(Baseline = true)]
     [BytesPerElement(1, 1)]
     public T Scalar()
     {
+        if (Variant != "Labels")
+        {
+            return ScalarOther();
+        }
         int classes = Classes;
         T total = T.Zero, inv = T.One / T.CreateTruncating(Rows);
         bool fused = Form == Form.Fused;
@@ -81,11 +96,64 @@ public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointI
         return total * inv;
     }
 
+    private T ScalarOther()
+    {
+        int classes = Classes;
+        T total = T.Zero, inv = T.One / T.CreateTruncating(Rows);
+        bool fused = Form == Form.Fused;
+        if (Variant == "NLL")
+        {
+            if (fused)
+            {
+                Array.Clear(_gradient);
+            }
+            for (int r = 0; r < _labels.Length; r++)
+            {
+                total -= _logits[r * classes + _labels[r]];
+                if (fused)
+                {
+                    _gradient[r * classes + _labels[r]] = -inv;
+                }
+            }
+            return total * inv;
+        }
+        for (int r = 0; r < _labels.Length; r++)
+        {
+            ReadOnlySpan<T> row = _logits.AsSpan(r * classes, classes), t = _targets.AsSpan(r * classes, classes);
+            T max = row[0], sum = T.Zero, targetSum = T.Zero, dot = T.Zero;
+            foreach (T v in row)
+            {
+                max = T.Max(max, v);
+            }
+            for (int c = 0; c < classes; c++)
+            {
+                sum += T.Exp(row[c] - max);
+                targetSum += t[c];
+                dot += t[c] * row[c];
+            }
+            T lse = T.Log(sum) + max;
+            total += targetSum * lse - dot;
+            if (fused)
+            {
+                Span<T> g = _gradient.AsSpan(r * classes, classes);
+                for (int c = 0; c < classes; c++)
+                {
+                    g[c] = (targetSum * T.Exp(row[c] - lse) - t[c]) * inv;
+                }
+            }
+        }
+        return total * inv;
+    }
+
     /// <summary>Per row: Max, Subtract, Exp, Sum, Log (and Multiply for the gradient), into the gradient row.</summary>
     [Benchmark]
     [BytesPerElement(1, 1)]
     public T TensorPrimitives()
     {
+        if (Variant != "Labels")
+        {
+            throw new NotSupportedException("the TensorPrimitives composition is measured for labels");
+        }
         int classes = Classes;
         T total = T.Zero, inv = T.One / T.CreateTruncating(Rows);
         bool fused = Form == Form.Fused;
@@ -109,7 +177,13 @@ public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointI
 
     [Benchmark]
     [BytesPerElement(1, 1)]
-    public T FastLoss() => Form == Form.Fused
-        ? global::FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes, _gradient)
-        : global::FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes);
+    public T FastLoss() => (Variant, Form) switch
+    {
+        ("Labels", Form.Fused) => global::FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes, _gradient),
+        ("Labels", _) => global::FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes),
+        ("SoftTargets", Form.Fused) => global::FastLoss.Loss.CrossEntropy<T>(_logits, _targets, Classes, _gradient),
+        ("SoftTargets", _) => global::FastLoss.Loss.CrossEntropy<T>(_logits, _targets, Classes),
+        (_, Form.Fused) => global::FastLoss.Loss.NegativeLogLikelihood<T>(_logits, _labels, Classes, _gradient),
+        _ => global::FastLoss.Loss.NegativeLogLikelihood<T>(_logits, _labels, Classes),
+    };
 }

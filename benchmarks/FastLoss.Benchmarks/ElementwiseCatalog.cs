@@ -118,6 +118,51 @@ public sealed class ElementwiseLoss<T> where T : unmanaged, IBinaryFloatingPoint
             },
             new()
             {
+                Name = "RMSE", Sample = regression,
+                FastLossValue = (x, y, _) => Loss.RootMeanSquaredError(x, y),
+                FastLossFused = (x, y, g, _) => Loss.RootMeanSquaredError(x, y, g),
+                ScalarValue = (x, y, _) => { T s = T.Zero; for (int i = 0; i < x.Length; i++) { T d = x[i] - y[i]; s += d * d; } return T.Sqrt(s / C(x.Length)); },
+                ScalarFused = (x, y, g, _) =>
+                {
+                    T s = T.Zero;
+                    for (int i = 0; i < x.Length; i++) { T d = x[i] - y[i]; s += d * d; }
+                    T rmse = T.Sqrt(s / C(x.Length)), k = T.One / (C(x.Length) * rmse);
+                    for (int i = 0; i < x.Length; i++) { g[i] = (x[i] - y[i]) * k; }
+                    return rmse;
+                },
+                TensorPrimitivesFused = (x, y, g, _) =>
+                {
+                    TensorPrimitives.Subtract(x, y, g);
+                    T rmse = T.Sqrt(TensorPrimitives.SumOfSquares<T>(g) / C(x.Length));
+                    TensorPrimitives.Multiply(g, T.One / (C(x.Length) * rmse), g);
+                    return rmse;
+                },
+            },
+            new()
+            {
+                Name = "SmoothL1", Sample = regression,
+                FastLossValue = (x, y, _) => Loss.SmoothL1(x, y, delta),
+                FastLossFused = (x, y, g, _) => Loss.SmoothL1(x, y, g, delta),
+                ScalarValue = (x, y, _) =>
+                {
+                    T s = T.Zero;
+                    for (int i = 0; i < x.Length; i++) { T a = T.Abs(x[i] - y[i]); s += a < delta ? half * a * a / delta : a - half * delta; }
+                    return s / C(x.Length);
+                },
+                ScalarFused = (x, y, g, _) =>
+                {
+                    T s = T.Zero, k = C(1.0 / x.Length);
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        T d = x[i] - y[i], a = T.Abs(d);
+                        s += a < delta ? half * d * d / delta : a - half * delta;
+                        g[i] = T.Clamp(d / delta, -T.One, T.One) * k;
+                    }
+                    return s / C(x.Length);
+                },
+            },
+            new()
+            {
                 Name = "LogCosh", Sample = regression,
                 FastLossValue = (x, y, _) => Loss.LogCosh(x, y),
                 FastLossFused = (x, y, g, _) => Loss.LogCosh(x, y, g),
@@ -245,6 +290,19 @@ public sealed class ElementwiseLoss<T> where T : unmanaged, IBinaryFloatingPoint
                 {
                     T s = T.Zero, k = C(1.0 / x.Length);
                     for (int i = 0; i < x.Length; i++) { T m = T.One - y[i] * x[i]; s += T.Max(T.Zero, m); g[i] = m > T.Zero ? -y[i] * k : T.Zero; }
+                    return s / C(x.Length);
+                },
+            },
+            new()
+            {
+                Name = "SquaredHinge", Sample = r => (r.NextDouble() * 4 - 2, r.Next(2) * 2 - 1),
+                FastLossValue = (x, y, _) => Loss.SquaredHinge(x, y),
+                FastLossFused = (x, y, g, _) => Loss.SquaredHinge(x, y, g),
+                ScalarValue = (x, y, _) => { T s = T.Zero; for (int i = 0; i < x.Length; i++) { T m = T.Max(T.Zero, T.One - y[i] * x[i]); s += m * m; } return s / C(x.Length); },
+                ScalarFused = (x, y, g, _) =>
+                {
+                    T s = T.Zero, k = C(2.0 / x.Length);
+                    for (int i = 0; i < x.Length; i++) { T m = T.Max(T.Zero, T.One - y[i] * x[i]); s += m * m; g[i] = -y[i] * m * k; }
                     return s / C(x.Length);
                 },
             },

@@ -97,7 +97,7 @@ public static class Program
             }
             if (type.StartsWith("CrossEntropy", StringComparison.Ordinal))
             {
-                return c.Descriptor.Type.GenericTypeArguments[0] == typeof(float) && (Form)p["Form"] == Form.Fused;
+                return c.Descriptor.Type.GenericTypeArguments[0] == typeof(float) && (Form)p["Form"] == Form.Fused && (string)p["Variant"] == "Labels";
             }
             if (type == nameof(Paths))
             {
