@@ -41,23 +41,18 @@ internal static class VMath
     }
 
     /// <summary>
-    /// Splits x = k·ln2 + r with |r| ≤ ln2/2 and returns e^r − 1 (as a polynomial without the leading 1,
-    /// so it keeps full relative accuracy for small r) with 2^k as two normal factors.
+    /// The heart of every exponential: k = round(x/ln2) and r = x − k·ln2 (Cody–Waite: the high part of ln2
+    /// has so few bits that k·ln2_hi is exact), and e^r − 1 as a polynomial without the leading 1.
+    /// Float: Taylor series to r^7, below 2e-8 relative for |r| ≤ ln2/2; double: to r^13, below 5e-18.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec ExpCore<TVec, T>(TVec x, out TVec scale1, out TVec scale2, out TVec k)
+    private static TVec Reduce<TVec, T>(TVec x, out TVec k)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec q;
         if (IsSingle<T>())
         {
-            // Beyond these, e^x is ∞ or rounds to 0; clamping keeps k small while NaN passes through.
-            TVec hi = C<TVec, T>(89.0), lo = C<TVec, T>(-104.0);
-            x = TVec.Select(TVec.GreaterThan(x, hi), hi, x);
-            x = TVec.Select(TVec.LessThan(x, lo), lo, x);
             TVec magic = C<TVec, T>(MagicF);
             k = (x * C<TVec, T>(1.44269504088896341) + magic) - magic;
-            // Cody–Waite: ln2_hi has 9 significant bits, so k·ln2_hi is exact for |k| ≤ 2^15.
             TVec r = (x - k * C<TVec, T>(0.693359375)) - k * C<TVec, T>(-2.12194440e-4);
             TVec p = C<TVec, T>(1.0 / 5040);
             p = p * r + C<TVec, T>(1.0 / 720);
@@ -65,18 +60,13 @@ internal static class VMath
             p = p * r + C<TVec, T>(1.0 / 24);
             p = p * r + C<TVec, T>(1.0 / 6);
             p = p * r + C<TVec, T>(0.5);
-            q = (r * r) * p + r;
+            return (r * r) * p + r;
         }
         else
         {
-            TVec hi = C<TVec, T>(710.0), lo = C<TVec, T>(-746.0);
-            x = TVec.Select(TVec.GreaterThan(x, hi), hi, x);
-            x = TVec.Select(TVec.LessThan(x, lo), lo, x);
             TVec magic = C<TVec, T>(MagicD);
             k = (x * C<TVec, T>(1.4426950408889634) + magic) - magic;
-            // fdlibm's split of ln2: ln2_hi has 32 significant bits, so k·ln2_hi is exact for |k| < 2^21.
             TVec r = (x - k * C<TVec, T>(6.93147180369123816490e-01)) - k * C<TVec, T>(1.90821492927058770002e-10);
-            // Taylor series to r^13: the first omitted term is below 5e-18 relative for |r| ≤ ln2/2.
             TVec p = C<TVec, T>(1.0 / 6227020800.0);
             p = p * r + C<TVec, T>(1.0 / 479001600.0);
             p = p * r + C<TVec, T>(1.0 / 39916800.0);
@@ -89,8 +79,24 @@ internal static class VMath
             p = p * r + C<TVec, T>(1.0 / 24.0);
             p = p * r + C<TVec, T>(1.0 / 6.0);
             p = p * r + C<TVec, T>(0.5);
-            q = (r * r) * p + r;
+            return (r * r) * p + r;
         }
+    }
+
+    /// <summary>
+    /// Splits x = k·ln2 + r with |r| ≤ ln2/2 and returns e^r − 1 (as a polynomial without the leading 1,
+    /// so it keeps full relative accuracy for small r) with 2^k as two normal factors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ExpCore<TVec, T>(TVec x, out TVec scale1, out TVec scale2, out TVec k)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        // Beyond these, e^x is ∞ or rounds to 0; clamping keeps k small while NaN passes through.
+        TVec hi = IsSingle<T>() ? C<TVec, T>(89.0) : C<TVec, T>(710.0);
+        TVec lo = IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0);
+        x = TVec.Select(TVec.GreaterThan(x, hi), hi, x);
+        x = TVec.Select(TVec.LessThan(x, lo), lo, x);
+        TVec q = Reduce<TVec, T>(x, out k);
         // 2^k = 2^k1 · 2^k2 with k1 = round(k/2): both factors stay normal over the whole clamped range,
         // so results near overflow and in the subnormal range are rounded once, at the last multiply.
         TVec m = IsSingle<T>() ? C<TVec, T>(MagicF) : C<TVec, T>(MagicD);
@@ -123,43 +129,8 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec ExpSoftmax<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec q, k;
-        if (IsSingle<T>())
-        {
-            TVec lo = C<TVec, T>(-87.0);
-            x = TVec.Select(TVec.LessThan(x, lo), lo, x);
-            TVec magic = C<TVec, T>(MagicF);
-            k = (x * C<TVec, T>(1.44269504088896341) + magic) - magic;
-            TVec r = (x - k * C<TVec, T>(0.693359375)) - k * C<TVec, T>(-2.12194440e-4);
-            TVec p = C<TVec, T>(1.0 / 5040);
-            p = p * r + C<TVec, T>(1.0 / 720);
-            p = p * r + C<TVec, T>(1.0 / 120);
-            p = p * r + C<TVec, T>(1.0 / 24);
-            p = p * r + C<TVec, T>(1.0 / 6);
-            p = p * r + C<TVec, T>(0.5);
-            q = (r * r) * p + r;
-        }
-        else
-        {
-            TVec lo = C<TVec, T>(-708.0);
-            x = TVec.Select(TVec.LessThan(x, lo), lo, x);
-            TVec magic = C<TVec, T>(MagicD);
-            k = (x * C<TVec, T>(1.4426950408889634) + magic) - magic;
-            TVec r = (x - k * C<TVec, T>(6.93147180369123816490e-01)) - k * C<TVec, T>(1.90821492927058770002e-10);
-            TVec p = C<TVec, T>(1.0 / 6227020800.0);
-            p = p * r + C<TVec, T>(1.0 / 479001600.0);
-            p = p * r + C<TVec, T>(1.0 / 39916800.0);
-            p = p * r + C<TVec, T>(1.0 / 3628800.0);
-            p = p * r + C<TVec, T>(1.0 / 362880.0);
-            p = p * r + C<TVec, T>(1.0 / 40320.0);
-            p = p * r + C<TVec, T>(1.0 / 5040.0);
-            p = p * r + C<TVec, T>(1.0 / 720.0);
-            p = p * r + C<TVec, T>(1.0 / 120.0);
-            p = p * r + C<TVec, T>(1.0 / 24.0);
-            p = p * r + C<TVec, T>(1.0 / 6.0);
-            p = p * r + C<TVec, T>(0.5);
-            q = (r * r) * p + r;
-        }
+        TVec lo = IsSingle<T>() ? C<TVec, T>(-87.0) : C<TVec, T>(-708.0);
+        TVec q = Reduce<TVec, T>(TVec.Select(TVec.LessThan(x, lo), lo, x), out TVec k);
         // k ≥ −126 (−1022): 2^k is normal and so is the result.
         return (C<TVec, T>(1.0) + q) * PowerOfTwo<TVec, T>(k);
     }
