@@ -136,9 +136,12 @@ internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T> where T :
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => Term(x - y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TVec Term<TVec>(TVec d) where TVec : struct, IVec<TVec, T>
     {
-        TVec a = Lane.Abs<TVec, T>(x - y);
+        TVec a = Lane.Abs<TVec, T>(d);
         TVec dv = TVec.Create(delta);
         TVec half = Lane.Of<TVec, T>(0.5);
         return TVec.Select(TVec.LessThan(a, dv), half * a * a, dv * (a - half * dv));
@@ -151,9 +154,7 @@ internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T> where T :
         TVec dv = TVec.Create(delta);
         TVec clamped = TVec.Select(TVec.GreaterThanOrEqual(d, dv), dv, TVec.Select(TVec.LessThanOrEqual(d, -dv), -dv, d));
         gradient = clamped * scale;
-        TVec a = Lane.Abs<TVec, T>(d);
-        TVec half = Lane.Of<TVec, T>(0.5);
-        return TVec.Select(TVec.LessThan(a, dv), half * a * a, dv * (a - half * dv));
+        return Term(d);
     }
 }
 
@@ -173,9 +174,12 @@ internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => Term(x - y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TVec Term<TVec>(TVec d) where TVec : struct, IVec<TVec, T>
     {
-        TVec a = Lane.Abs<TVec, T>(x - y);
+        TVec a = Lane.Abs<TVec, T>(d);
         TVec b = TVec.Create(beta);
         TVec half = Lane.Of<TVec, T>(0.5);
         return TVec.Select(TVec.LessThan(a, b), half * a * a / b, a - half * b);
@@ -187,9 +191,7 @@ internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T
         TVec d = x - y;
         TVec b = TVec.Create(beta);
         gradient = TVec.Select(TVec.GreaterThanOrEqual(d, b), scale, TVec.Select(TVec.LessThanOrEqual(d, -b), -scale, scale * d / b));
-        TVec a = Lane.Abs<TVec, T>(d);
-        TVec half = Lane.Of<TVec, T>(0.5);
-        return TVec.Select(TVec.LessThan(a, b), half * a * a / b, a - half * b);
+        return Term(d);
     }
 }
 
