@@ -166,9 +166,13 @@ internal static class PointwiseDriver
             {
                 UnrolledLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, scale, ref chains);
             }
+            else if (TVec.IsPair)
+            {
+                RotatingLoopByHalves<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, gradientScale, ref chains);
+            }
             else
             {
-                RotatingLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, scale, ref chains);
+                RotatingLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, gradientScale, ref chains);
             }
         }
         if (!TMode.Accumulates)
@@ -244,7 +248,7 @@ internal static class PointwiseDriver
     /// hold chain (k mod 4). The operator's own latency hides the adds'.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RotatingLoop<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, TVec scale, ref Chains<TVec> chains)
+    private static void RotatingLoop<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, T scale, ref Chains<TVec> chains)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -254,9 +258,10 @@ internal static class PointwiseDriver
         TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
         TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
         nuint end = start + chunks * lanes;
+        TVec scaleVector = TVec.Create(scale);
         for (nuint i = start; i < end; i += lanes)
         {
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
+            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scaleVector, ref lo0, ref hi0);
             (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
             (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
         }
@@ -268,6 +273,84 @@ internal static class PointwiseDriver
         }
         chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
         chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
+    }
+
+    /// <summary>
+    /// <see cref="RotatingLoop"/> for a pair of narrower vectors: each half is compiled and run apart
+    /// (<see cref="IVec{TSelf, T}.Evaluate"/>), so that the operator's code for the narrow type stays within
+    /// the JIT's limits instead of spilling (the AVX2 path of BCE with logits ran five times faster so).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RotatingLoopByHalves<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, T scale, ref Chains<TVec> chains)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        nuint lanes = (nuint)TVec.Count;
+        TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
+        TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
+        nuint end = start + chunks * lanes;
+        ChunkEvaluator<T, TOp, TMode> evaluator = new(ref x, ref y, ref w, ref output, op, scale);
+        for (nuint i = start; i < end; i += lanes)
+        {
+            TVec terms = TVec.Evaluate(ref evaluator, i);
+            if (TMode.Accumulates)
+            {
+                TVec.Accumulate(ref lo0, ref hi0, terms);
+            }
+            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
+            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
+        }
+        // After `chunks` rotations lo0 holds chain (chunks mod 4): rotate on to chain 0.
+        for (nuint r = (4 - (chunks & 3)) & 3; r > 0; r--)
+        {
+            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
+            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
+        }
+        chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
+        chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
+    }
+
+    /// <summary>One chunk of an expensive operator: loads, computes, stores the output, returns the terms.</summary>
+    private ref struct ChunkEvaluator<T, TOp, TMode> : IEvaluator<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        private readonly ref T _x, _y, _w, _output;
+        private readonly TOp _op;
+        private readonly T _scale;
+
+        public ChunkEvaluator(ref T x, ref T y, ref T w, ref T output, TOp op, T scale)
+        {
+            _x = ref x;
+            _y = ref y;
+            _w = ref w;
+            _output = ref output;
+            _op = op;
+            _scale = scale;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly TV Run<TV>(nuint index) where TV : struct, IVec<TV, T>
+        {
+            TV xv = TV.Load(ref _x, index);
+            TV yv = TV.Load(ref _y, index);
+            TV wv = TOp.UsesWeights ? TV.Load(ref _w, index) : default;
+            if (TMode.WritesGradient)
+            {
+                TV terms = _op.ValueAndGradient(xv, yv, wv, TV.Create(_scale), out TV gradient);
+                TV.Store(gradient, ref _output, index);
+                return terms;
+            }
+            TV value = _op.Value(xv, yv, wv);
+            if (!TMode.Accumulates)
+            {
+                TV.Store(value, ref _output, index);
+            }
+            return value;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -81,6 +81,17 @@ internal interface IVec<TSelf, T>
     /// <summary>Logical right shift of the lanes' bit patterns.</summary>
     static abstract TSelf ShiftRightBits(TSelf value, int count);
 
+    /// <summary>
+    /// Runs <paramref name="evaluator"/> on the vector at <paramref name="index"/>. A hardware vector runs it
+    /// inline; a <see cref="Pair{TLow, T}"/> runs it on each half in a call of its own, so that an expensive
+    /// computation is compiled for the narrow type only once and stays within the JIT's inlining limits
+    /// (compiled over the pair, it would be twice the size and spill). Lanes, and so results, are the same.
+    /// </summary>
+    static abstract TSelf Evaluate<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct;
+
+    /// <summary>Whether this is a <see cref="Pair{TLow, T}"/> (a width emulated with narrower vectors).</summary>
+    static abstract bool IsPair { get; }
+
     /// <summary>Lane j holds j.</summary>
     static abstract TSelf Indices { get; }
 
@@ -102,4 +113,10 @@ internal interface IVec<TSelf, T>
 
     /// <summary>Writes the <see cref="Count"/> double lanes of an accumulator in lane order.</summary>
     static abstract void StoreAccumulator(TSelf low, TSelf high, Span<double> destination);
+}
+
+/// <summary>A computation on the vector at an index, generic over the vector type (see <see cref="IVec{TSelf, T}.Evaluate"/>).</summary>
+internal interface IEvaluator<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    TVec Run<TVec>(nuint index) where TVec : struct, IVec<TVec, T>;
 }

@@ -126,4 +126,18 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceMax(Pair<TLow, T> value) => TLow.ReduceMax(TLow.Select(TLow.GreaterThan(value.A, value.B), value.A, value.B));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> Evaluate<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct
+        => new(EvaluateHalf(ref evaluator, index), EvaluateHalf(ref evaluator, index + (nuint)TLow.Count));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TLow EvaluateHalf<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct
+        => TLow.Evaluate(ref evaluator, index);
+
+    public static bool IsPair
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
 }

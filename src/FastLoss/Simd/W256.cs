@@ -157,4 +157,14 @@ internal struct W256<T> : IVec<W256<T>, T>
         Vector128<T> a = value.V.GetLower(), b = value.V.GetUpper();
         return W128<T>.ReduceMax(new(Vector128.ConditionalSelect(Vector128.GreaterThan(a, b), a, b)));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> Evaluate<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct
+        => evaluator.Run<W256<T>>(index);
+
+    public static bool IsPair
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 }

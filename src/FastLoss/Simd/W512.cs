@@ -157,4 +157,14 @@ internal struct W512<T> : IVec<W512<T>, T>
         Vector256<T> a = value.V.GetLower(), b = value.V.GetUpper();
         return W256<T>.ReduceMax(new(Vector256.ConditionalSelect(Vector256.GreaterThan(a, b), a, b)));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> Evaluate<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct
+        => evaluator.Run<W512<T>>(index);
+
+    public static bool IsPair
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 }

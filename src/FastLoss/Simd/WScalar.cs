@@ -153,4 +153,14 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceMax(WScalar<T> value) => value.V;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> Evaluate<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct
+        => evaluator.Run<WScalar<T>>(index);
+
+    public static bool IsPair
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 }
