@@ -184,23 +184,10 @@ internal static class CrossEntropyKernel
         Span<T> xs = work.Slice(0, classes * lanes);
         Span<T> ts = TSoft.Value ? work.Slice(classes * lanes, classes * lanes) : default;
         ReadOnlySpan<T> logits = problem.Logits.Slice(firstRow * classes, classes * lanes);
-        for (int i = 0; i < lanes; i++)
-        {
-            for (int c = 0; c < classes; c++)
-            {
-                xs[c * lanes + i] = logits[i * classes + c];
-            }
-        }
+        Transpose(logits, xs, lanes, classes);
         if (TSoft.Value)
         {
-            ReadOnlySpan<T> targets = problem.Targets.Slice(firstRow * classes, classes * lanes);
-            for (int i = 0; i < lanes; i++)
-            {
-                for (int c = 0; c < classes; c++)
-                {
-                    ts[c * lanes + i] = targets[i * classes + c];
-                }
-            }
+            Transpose(problem.Targets.Slice(firstRow * classes, classes * lanes), ts, lanes, classes);
         }
 
         // Per-row scalars: label logit, label weight; then max, Σ e, Σ t, and the gap sums.
@@ -272,14 +259,39 @@ internal static class CrossEntropyKernel
                 row.Clear();
                 continue;
             }
+            // Column i of the transposed block back into row i (both spans checked by their slices above).
+            ref T destination = ref MemoryMarshal.GetReference(row);
+            ref T source = ref Unsafe.Add(ref MemoryMarshal.GetReference(xs), i);
             for (int c = 0; c < classes; c++)
             {
-                row[c] = xs[c * lanes + i];
+                Unsafe.Add(ref destination, c) = Unsafe.Add(ref source, c * lanes);
             }
             if (!TSoft.Value)
             {
                 // The label's own −(1 − ε)·w_y, as in the row kernel.
                 row[problem.Labels[firstRow + i]] -= Constant.Of<T>((1 - eps) * labelWeight[i] * k.Scale);
+            }
+        }
+    }
+
+    /// <summary>
+    /// destination[c·rows + i] = source[i·classes + c]: a block of rows into class-major order. The lengths are
+    /// checked once here, so the copy itself runs without per-element bounds checks.
+    /// </summary>
+    private static void Transpose<T>(ReadOnlySpan<T> source, Span<T> destination, int rows, int classes)
+    {
+        if (source.Length != rows * classes || destination.Length != rows * classes)
+        {
+            throw new ArgumentException("transpose: the blocks do not match");
+        }
+        ref T from = ref MemoryMarshal.GetReference(source);
+        ref T to = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < rows; i++)
+        {
+            ref T row = ref Unsafe.Add(ref from, i * classes);
+            for (int c = 0; c < classes; c++)
+            {
+                Unsafe.Add(ref to, c * rows + i) = Unsafe.Add(ref row, c);
             }
         }
     }
