@@ -124,12 +124,6 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
         get => true;
     }
 
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Margin<TVec>(TVec x, TVec y) where TVec : struct, IVec<TVec, T>
     {
@@ -170,12 +164,6 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
 internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
         => Compute(x, y, default, out _, computeGradient: false);
@@ -249,12 +237,6 @@ internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TLogTarget : struct, IFlag
 {
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
     {

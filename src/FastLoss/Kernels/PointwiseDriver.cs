@@ -11,8 +11,12 @@ namespace FastLoss.Kernels;
 /// </summary>
 internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>Whether the third input (per-element weights) is read.</summary>
-    static abstract bool UsesWeights { get; }
+    /// <summary>Whether the third input (per-element weights) is read; most operators read two.</summary>
+    static virtual bool UsesWeights
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     /// <summary>
     /// A few instructions per vector (no exp or log): the main loop then holds four inlined copies, one per

@@ -45,12 +45,6 @@ internal readonly struct SquaredErrorOperator<T> : IPointwiseLoss<T> where T : u
         get => true;
     }
 
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
     {
@@ -76,12 +70,6 @@ internal readonly struct ScaledDifferenceOperator<T>(T factor) : IPointwiseLoss<
         get => true;
     }
 
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => (x - y) * TVec.Create(factor);
 
@@ -100,12 +88,6 @@ internal readonly struct AbsoluteErrorOperator<T> : IPointwiseLoss<T> where T : 
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => true;
-    }
-
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -127,12 +109,6 @@ internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T> where T :
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => true;
-    }
-
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -167,12 +143,6 @@ internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T
         get => true;
     }
 
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => Term(x - y);
 
@@ -201,12 +171,6 @@ internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T
 /// </summary>
 internal readonly struct LogCoshOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => Compute(x - y, out _);
 
@@ -247,12 +211,6 @@ internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T> whe
         get => true;
     }
 
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
     {
@@ -276,12 +234,6 @@ internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T> whe
 /// <summary>Poisson negative log-likelihood on log-rates: e^x − t·x; gradient e^x − t.</summary>
 internal readonly struct PoissonOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool UsesWeights
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => VMath.Exp<TVec, T>(x) - y * x;
 
