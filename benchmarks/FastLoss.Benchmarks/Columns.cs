@@ -42,22 +42,27 @@ internal static class Sizes
         => summary[benchmark]?.ResultStatistics?.Median;
 }
 
-/// <summary>Nanoseconds per element: comparable across sizes and CPUs.</summary>
-public sealed class NanosecondsPerElementColumn : IColumn
+/// <summary>The members every custom column shares; a column supplies its name, legend and value.</summary>
+public abstract class CustomColumn(string name, string legend, int priority) : IColumn
 {
-    public string Id => nameof(NanosecondsPerElementColumn);
-    public string ColumnName => "ns/elem";
-    public bool AlwaysShow => true;
+    public string Id => GetType().Name;
+    public string ColumnName => name;
+    public virtual bool AlwaysShow => true;
     public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
+    public int PriorityInCategory => priority;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Median nanoseconds per element";
-    public bool IsAvailable(Summary summary) => true;
+    public string Legend => legend;
+    public virtual bool IsAvailable(Summary summary) => true;
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+    public abstract string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style);
+}
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+/// <summary>Nanoseconds per element: comparable across sizes and CPUs.</summary>
+public sealed class NanosecondsPerElementColumn() : CustomColumn("ns/elem", "Median nanoseconds per element", 0)
+{
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         ISized? sized = Sizes.Of(benchmarkCase);
         double? median = Sizes.MedianNanoseconds(summary, benchmarkCase);
@@ -66,21 +71,9 @@ public sealed class NanosecondsPerElementColumn : IColumn
 }
 
 /// <summary>Effective bandwidth: the inputs read once and the output written once, per second of median time.</summary>
-public sealed class BandwidthColumn : IColumn
+public sealed class BandwidthColumn() : CustomColumn("GB/s", "Effective GB/s: inputs read once plus the gradient (or per-element output) written once, over the median time", 1)
 {
-    public string Id => nameof(BandwidthColumn);
-    public string ColumnName => "GB/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 1;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Effective GB/s: inputs read once plus the gradient (or per-element output) written once, over the median time";
-    public bool IsAvailable(Summary summary) => true;
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         ISized? sized = Sizes.Of(benchmarkCase);
         double? median = Sizes.MedianNanoseconds(summary, benchmarkCase);
@@ -95,22 +88,13 @@ public sealed class BandwidthColumn : IColumn
 }
 
 /// <summary>The time of this benchmark over that of the TensorPrimitives composition with the same parameters (below 1: faster).</summary>
-public sealed class RatioToTensorPrimitivesColumn : IColumn
+public sealed class RatioToTensorPrimitivesColumn() : CustomColumn("vs TP", "Median time over the median time of the TensorPrimitives composition with the same parameters (below 1: faster than it)", 2)
 {
     public const string MethodName = "TensorPrimitives";
-    public string Id => nameof(RatioToTensorPrimitivesColumn);
-    public string ColumnName => "vs TP";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 2;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Median time over the median time of the TensorPrimitives composition with the same parameters (below 1: faster than it)";
-    public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => b.Descriptor.WorkloadMethod.Name == MethodName);
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    public override bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(b => b.Descriptor.WorkloadMethod.Name == MethodName);
+
+    public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         BenchmarkCase? tp = summary.BenchmarksCases.FirstOrDefault(b =>
             b.Descriptor.WorkloadMethod.Name == MethodName
