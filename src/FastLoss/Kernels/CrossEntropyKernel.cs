@@ -511,62 +511,67 @@ internal static class CrossEntropyKernel
         TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
         TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
 
+        // The maximum is exact, so four running maxima (chunk c into c mod 4) give the same value as one,
+        // with a quarter of the dependent steps.
         TVec mv = TVec.Create(-Lane.MaxFinite<T>());
-        for (int c = 0; c < full; c++)
+        TVec m1 = mv, m2 = mv, m3 = mv;
+        int c4 = 0;
+        for (; c4 + 4 <= full; c4 += 4)
         {
-            TVec xv = TVec.Load(ref x, (nuint)(c * lanes));
-            mv = TVec.Select(TVec.GreaterThan(xv, mv), xv, mv);
+            mv = TVec.MaxSelect(TVec.Load(ref x, (nuint)(c4 * lanes)), mv);
+            m1 = TVec.MaxSelect(TVec.Load(ref x, (nuint)((c4 + 1) * lanes)), m1);
+            m2 = TVec.MaxSelect(TVec.Load(ref x, (nuint)((c4 + 2) * lanes)), m2);
+            m3 = TVec.MaxSelect(TVec.Load(ref x, (nuint)((c4 + 3) * lanes)), m3);
+        }
+        for (; c4 < full; c4++)
+        {
+            mv = TVec.MaxSelect(TVec.Load(ref x, (nuint)(c4 * lanes)), mv);
         }
         if (hasTail)
         {
-            TVec xv = TVec.Select(tailValid, TVec.Load(ref x, (nuint)tailStart), negInf);
-            mv = TVec.Select(TVec.GreaterThan(xv, mv), xv, mv);
+            mv = TVec.MaxSelect(TVec.Select(tailValid, TVec.Load(ref x, (nuint)tailStart), negInf), mv);
         }
+        mv = TVec.MaxSelect(TVec.MaxSelect(m2, mv), TVec.MaxSelect(m3, m1));
         sums.Max = TVec.ReduceMax(mv);
         TVec m = TVec.Create(sums.Max);
 
-        TVec sv = zero, ts = zero, weightedV = zero, plainV = zero;
-        int chunks = hasTail ? full + 1 : full;
-        for (int c = 0; c < chunks; c++)
+        // Flags in locals: read through `k` they would be reloaded after every store to the gradient row.
+        bool writes = k.WritesGradient;
+        TVec sv = zero, ts = zero, weightedV = zero, plainV = zero, tailE = zero;
+        if (hasTail)
         {
-            bool tail = c == full;
-            nuint offset = (nuint)(tail ? tailStart : c * lanes);
+            // The last, partial chunk first (read ending at the row's end; lanes before the tail's start belong
+            // to the last full chunk and are masked out of the sums), so that no call follows the main loop and
+            // its sums stay in registers. Its exponentials are stored after the loop: in place, the loop
+            // overwrites the logits, and the overlapping lanes get the same bits from both.
+            nuint offset = (nuint)tailStart;
             TVec xv = TVec.Load(ref x, offset);
+            tailE = TailExponential<T, TVec>(ref x, offset, m, sums.Max);
+            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, TVec.Select(tailValid, tailE, zero),
+                TVec.Select(tailValid, m - xv, zero), ref t, ref w, offset, secondSum, tailValid);
+        }
+        for (int c = 0; c < full; c++)
+        {
+            nuint offset = (nuint)(c * lanes);
+            TVec xv = TVec.Load(ref x, offset);
+            // The next row's maximum pass would otherwise wait for it from L3 or memory: ask for it now, while
+            // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
+            Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
+            if (writes)
+            {
+                // Likewise the lines of the next gradient row, so that its stores find them in cache.
+                Prefetch.Read(ref Unsafe.Add(ref g, offset + (nuint)classes));
+            }
             TVec e = SoftmaxExponential<T, TVec>(ref x, offset, xv, m, sums.Max);
-            if (tail)
+            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, e, m - xv, ref t, ref w, offset, secondSum);
+            if (writes)
             {
-                // Lanes before the tail's start were counted by the previous chunk.
-                e = TVec.Select(tailValid, e, zero);
+                TVec.Store(e, ref g, offset);
             }
-            sv += e;
-            if (secondSum)
-            {
-                TVec gap = tail ? TVec.Select(tailValid, m - xv, zero) : m - xv;
-                if (TSoft.Value)
-                {
-                    TVec tv = TVec.Load(ref t, offset);
-                    if (tail)
-                    {
-                        tv = TVec.Select(tailValid, tv, zero);
-                    }
-                    ts += tv;
-                    weightedV += tv * gap;
-                    plainV += gap;
-                }
-                else
-                {
-                    weightedV += TWeights.Value ? TVec.Load(ref w, offset) * gap : gap;
-                }
-            }
-            else if (TSoft.Value)
-            {
-                ts += tail ? TVec.Select(tailValid, TVec.Load(ref t, offset), zero) : TVec.Load(ref t, offset);
-            }
-            if (k.WritesGradient)
-            {
-                // In place, the lanes before the tail's start already hold their e^(x − max): keep them.
-                TVec.Store(tail ? TVec.Select(tailValid, e, TVec.Load(ref g, offset)) : e, ref g, offset);
-            }
+        }
+        if (hasTail && writes)
+        {
+            TVec.Store(tailE, ref g, (nuint)tailStart);
         }
         sums.Sum = TVec.ReduceSum(sv);
         if (TSoft.Value)
@@ -579,6 +584,48 @@ internal static class CrossEntropyKernel
             sums.Plain = TSoft.Value && smoothing ? TVec.ReduceSum(plainV) : Constant.Of<T>(0.0);
         }
     }
+
+    /// <summary>
+    /// Adds a chunk's e^(x − max) and gap max − x (both already zero in lanes not to count) to the per-lane sums:
+    /// Σ e, Σ t (soft targets), Σ t·gap or Σ w·gap or Σ gap (<paramref name="weighted"/>), Σ gap (<paramref name="plain"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddChunk<T, TVec, TSoft, TWeights>(ref TVec exponentials, ref TVec targets, ref TVec weighted, ref TVec plain,
+        TVec e, TVec gap, ref T t, ref T w, nuint offset, bool secondSum, TVec valid = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        // `valid` is all-zero (default) for a full chunk: then nothing is masked.
+        bool masked = TVec.AnySet(valid);
+        exponentials += e;
+        if (TSoft.Value)
+        {
+            TVec tv = TVec.Load(ref t, offset);
+            if (masked)
+            {
+                tv = TVec.Select(valid, tv, TVec.CreateConstant(0.0));
+            }
+            targets += tv;
+            if (secondSum)
+            {
+                weighted += tv * gap;
+                plain += gap;
+            }
+        }
+        else if (secondSum)
+        {
+            weighted += TWeights.Value ? TVec.Load(ref w, offset) * gap : gap;
+        }
+    }
+
+    /// <summary>e^(x − max) of a row's last, partial chunk (a call of its own: one exponential per compiled method).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TVec TailExponential<T, TVec>(ref T x, nuint offset, TVec m, T max)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        => SoftmaxExponential<T, TVec>(ref x, offset, TVec.Load(ref x, offset), m, max);
 
     /// <summary>
     /// e^(x − max) of the chunk at <paramref name="offset"/>: inline, or for the deeper pairs each half compiled

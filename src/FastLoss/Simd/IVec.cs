@@ -10,10 +10,11 @@ namespace FastLoss.Simd;
 /// (two narrower vectors that emulate a wider one) map it to hardware.
 /// </summary>
 /// <remarks>
-/// Only operations that are correctly rounded (add, subtract, multiply, divide, square root), exact
-/// (compare, select, bitwise, integer arithmetic on the bit patterns) or both are exposed, and no fused
-/// multiply-add: the same lane inputs give the same lane bits on every width, which is what makes the
-/// library's results independent of the CPU.
+/// Only operations that are correctly rounded (add, subtract, multiply, divide, square root, fused
+/// multiply-add), exact (compare, select, maximum, bitwise, integer arithmetic on the bit patterns) or both are
+/// exposed: the same lane inputs give the same lane bits on every width, which is what makes the library's
+/// results independent of the CPU. The fused multiply-add is the hardware instruction where there is one and
+/// an exact emulation (<see cref="FusedMultiplyAdd"/>) where there is not: both round once.
 /// </remarks>
 internal interface IVec<TSelf, T>
     where TSelf : struct, IVec<TSelf, T>
@@ -48,6 +49,16 @@ internal interface IVec<TSelf, T>
 
     /// <summary><c>left &amp; ~right</c>, bitwise.</summary>
     static abstract TSelf AndNot(TSelf left, TSelf right);
+
+    /// <summary>
+    /// <c>a·b + c</c> rounded once (fused multiply-add): the FMA instruction where the hardware has one, else an
+    /// exact emulation, so the bits are the same on every path. Cheap on the AVX2 and AVX-512 paths; on the
+    /// paths without FMA it costs several instructions (float) or a call per lane (double).
+    /// </summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
+
+    /// <summary><c>a &gt; b ? a : b</c> per lane (so NaN in either, or equal values, give <paramref name="b"/>): x86's MAXPS.</summary>
+    static abstract TSelf MaxSelect(TSelf a, TSelf b);
 
     /// <summary>Correctly rounded square root.</summary>
     static abstract TSelf Sqrt(TSelf value);

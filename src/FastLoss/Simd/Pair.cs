@@ -70,6 +70,10 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> AndNot(Pair<TLow, T> left, Pair<TLow, T> right) => new(TLow.AndNot(left.A, right.A), TLow.AndNot(left.B, right.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> MultiplyAdd(Pair<TLow, T> a, Pair<TLow, T> b, Pair<TLow, T> c) => new(TLow.MultiplyAdd(a.A, b.A, c.A), TLow.MultiplyAdd(a.B, b.B, c.B));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> MaxSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MaxSelect(a.A, b.A), TLow.MaxSelect(a.B, b.B));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> Sqrt(Pair<TLow, T> value) => new(TLow.Sqrt(value.A), TLow.Sqrt(value.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> Equal(Pair<TLow, T> left, Pair<TLow, T> right) => new(TLow.Equal(left.A, right.A), TLow.Equal(left.B, right.B));

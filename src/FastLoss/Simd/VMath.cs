@@ -84,6 +84,30 @@ internal static class VMath
     }
 
     /// <summary>
+    /// Float: the same reduction and series as <see cref="Reduce"/> with fused multiply-adds (exact on every
+    /// path, see <see cref="IVec{TSelf, T}.MultiplyAdd"/>): half the operations, and each step rounded once.
+    /// Returns e^r − 1; <paramref name="shifted"/> = x/ln2 + 1.5·2^23 holds k in its low bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ReduceFused<TVec, T>(TVec x, out TVec shifted, out TVec k)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TVec magic = C<TVec, T>(MagicF);
+        shifted = TVec.MultiplyAdd(x, C<TVec, T>(1.44269504088896341), magic);
+        k = shifted - magic;
+        // ln2 = 0.693147182464599609375 (float) + -1.904654323148236e-09: x − k·ln2_hi is exact.
+        TVec r = TVec.MultiplyAdd(k, C<TVec, T>(-0.693147182464599609375), x);
+        r = TVec.MultiplyAdd(k, C<TVec, T>(1.904654323148236e-09), r);
+        // Estrin's scheme: (c2 + c3·r) + r²·(c4 + c5·r) + r⁴·(c6 + c7·r), a shorter chain of dependent steps.
+        TVec r2 = r * r;
+        TVec p23 = TVec.MultiplyAdd(C<TVec, T>(1.0 / 6), r, C<TVec, T>(0.5));
+        TVec p45 = TVec.MultiplyAdd(C<TVec, T>(1.0 / 120), r, C<TVec, T>(1.0 / 24));
+        TVec p67 = TVec.MultiplyAdd(C<TVec, T>(1.0 / 5040), r, C<TVec, T>(1.0 / 720));
+        TVec p = TVec.MultiplyAdd(TVec.MultiplyAdd(p67, r2, p45), r2, p23);
+        return TVec.MultiplyAdd(r2, p, r);
+    }
+
+    /// <summary>
     /// Splits x = k·ln2 + r with |r| ≤ ln2/2 and returns e^r − 1 (as a polynomial without the leading 1,
     /// so it keeps full relative accuracy for small r) with 2^k as two normal factors.
     /// </summary>
@@ -130,6 +154,13 @@ internal static class VMath
     public static TVec ExpSoftmax<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec lo = IsSingle<T>() ? C<TVec, T>(-87.0) : C<TVec, T>(-708.0);
+        if (IsSingle<T>())
+        {
+            // MaxSelect(lo, x) is lo where x < lo and x otherwise, NaN included.
+            TVec qf = ReduceFused<TVec, T>(TVec.MaxSelect(lo, x), out TVec shifted, out _);
+            TVec scale = TVec.ShiftLeftBits(TVec.AddBits(shifted, TVec.CreateBits(127 - MagicBitsF)), 23);
+            return TVec.MultiplyAdd(qf, scale, scale);
+        }
         TVec q = Reduce<TVec, T>(TVec.Select(TVec.LessThan(x, lo), lo, x), out TVec k);
         // k ≥ −126 (−1022): 2^k is normal and so is the result.
         return (C<TVec, T>(1.0) + q) * PowerOfTwo<TVec, T>(k);

@@ -2,6 +2,8 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics.Arm;
 
 namespace FastLoss.Simd;
 
@@ -64,6 +66,30 @@ internal struct W128<T> : IVec<W128<T>, T>
     public static W128<T> operator ^(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(left.V ^ right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> AndNot(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.AndNot(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> MultiplyAdd(W128<T> a, W128<T> b, W128<T> c)
+    {
+        if (Fma.IsSupported || AdvSimd.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+            ? Unsafe.BitCast<Vector128<float>, W128<T>>(Vector128.FusedMultiplyAdd(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>()))
+            : Unsafe.BitCast<Vector128<double>, W128<T>>(Vector128.FusedMultiplyAdd(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
+        }
+        return typeof(T) == typeof(float)
+            ? Unsafe.BitCast<Vector128<float>, W128<T>>(FusedMultiplyAdd.Single(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>()))
+            : Unsafe.BitCast<Vector128<double>, W128<T>>(FusedMultiplyAdd.Double(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> MaxSelect(W128<T> a, W128<T> b)
+    {
+        if (Sse2.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+                ? Unsafe.BitCast<Vector128<float>, W128<T>>(Sse.Max(a.V.As<T, float>(), b.V.As<T, float>()))
+                : Unsafe.BitCast<Vector128<double>, W128<T>>(Sse2.Max(a.V.As<T, double>(), b.V.As<T, double>()));
+        }
+        return Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ConditionalSelect(Vector128.GreaterThan(a.V, b.V), a.V, b.V));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> Sqrt(W128<T> value) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastLoss.Simd;
 
@@ -64,6 +65,21 @@ internal struct W256<T> : IVec<W256<T>, T>
     public static W256<T> operator ^(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(left.V ^ right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> AndNot(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.AndNot(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> MultiplyAdd(W256<T> a, W256<T> b, W256<T> c) => typeof(T) == typeof(float)
+            ? Unsafe.BitCast<Vector256<float>, W256<T>>(Vector256.FusedMultiplyAdd(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>()))
+            : Unsafe.BitCast<Vector256<double>, W256<T>>(Vector256.FusedMultiplyAdd(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> MaxSelect(W256<T> a, W256<T> b)
+    {
+        if (Avx.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+                ? Unsafe.BitCast<Vector256<float>, W256<T>>(Avx.Max(a.V.As<T, float>(), b.V.As<T, float>()))
+                : Unsafe.BitCast<Vector256<double>, W256<T>>(Avx.Max(a.V.As<T, double>(), b.V.As<T, double>()));
+        }
+        return Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ConditionalSelect(Vector256.GreaterThan(a.V, b.V), a.V, b.V));
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> Sqrt(W256<T> value) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastLoss.Simd;
 
@@ -64,6 +65,14 @@ internal struct W512<T> : IVec<W512<T>, T>
     public static W512<T> operator ^(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(left.V ^ right.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> AndNot(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.AndNot(left.V, right.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> MultiplyAdd(W512<T> a, W512<T> b, W512<T> c) => typeof(T) == typeof(float)
+            ? Unsafe.BitCast<Vector512<float>, W512<T>>(Vector512.FusedMultiplyAdd(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>()))
+            : Unsafe.BitCast<Vector512<double>, W512<T>>(Vector512.FusedMultiplyAdd(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> MaxSelect(W512<T> a, W512<T> b) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector512<float>, W512<T>>(Avx512F.Max(a.V.As<T, float>(), b.V.As<T, float>()))
+        : Unsafe.BitCast<Vector512<double>, W512<T>>(Avx512F.Max(a.V.As<T, double>(), b.V.As<T, double>()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> Sqrt(W512<T> value) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastLoss.Simd;
 
@@ -73,6 +74,18 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     public static WScalar<T> operator ^(WScalar<T> left, WScalar<T> right) => FromBits(Bits(left) ^ Bits(right));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> AndNot(WScalar<T> left, WScalar<T> right) => FromBits(Bits(left) & ~Bits(right));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> MultiplyAdd(WScalar<T> a, WScalar<T> b, WScalar<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float x = Unsafe.BitCast<T, float>(a.V), y = Unsafe.BitCast<T, float>(b.V), z = Unsafe.BitCast<T, float>(c.V);
+            return new(Unsafe.BitCast<float, T>(Fma.IsSupported ? MathF.FusedMultiplyAdd(x, y, z) : FusedMultiplyAdd.Single(x, y, z)));
+        }
+        return new(Unsafe.BitCast<double, T>(Math.FusedMultiplyAdd(Unsafe.BitCast<T, double>(a.V), Unsafe.BitCast<T, double>(b.V), Unsafe.BitCast<T, double>(c.V))));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> MaxSelect(WScalar<T> a, WScalar<T> b) => a.V > b.V ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> Sqrt(WScalar<T> value) => new(T.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
