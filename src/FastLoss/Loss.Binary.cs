@@ -104,9 +104,14 @@ public static partial class Loss
         Guard.Weights(weights, logits.Length);
         T pw = positiveWeight ?? T.One;
         Guard.NonNegative(pw, nameof(positiveWeight));
-        return weights.IsEmpty
-            ? Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, No>(pw), reduction)
-            : Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, Yes>(pw), reduction);
+        // pw = 1 (or none) takes the operator without the positive weight: fewer operations, the same bits.
+        return (weights.IsEmpty, pw == T.One) switch
+        {
+            (true, true) => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw), reduction),
+            (true, false) => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw), reduction),
+            (false, true) => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw), reduction),
+            _ => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw), reduction),
+        };
     }
 
     /// <summary>Binary cross-entropy of logits, as PyTorch's <c>binary_cross_entropy_with_logits</c>; stable for any finite logit. Also writes the gradient with respect to <paramref name="logits"/>, in the same pass.</summary>
@@ -132,9 +137,13 @@ public static partial class Loss
         Guard.Weights(weights, logits.Length);
         T pw = positiveWeight ?? T.One;
         Guard.NonNegative(pw, nameof(positiveWeight));
-        return weights.IsEmpty
-            ? Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, No>(pw), reduction)
-            : Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, Yes>(pw), reduction);
+        return (weights.IsEmpty, pw == T.One) switch
+        {
+            (true, true) => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw), reduction),
+            (true, false) => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw), reduction),
+            (false, true) => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw), reduction),
+            _ => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw), reduction),
+        };
     }
 
     /// <summary>The per-element form of BinaryCrossEntropyWithLogits (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
@@ -156,13 +165,12 @@ public static partial class Loss
         Guard.Weights(weights, logits.Length);
         T pw = positiveWeight ?? T.One;
         Guard.NonNegative(pw, nameof(positiveWeight));
-        if (weights.IsEmpty)
+        switch (weights.IsEmpty, pw == T.One)
         {
-            Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, No>(pw));
-        }
-        else
-        {
-            Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, Yes>(pw));
+            case (true, true): Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw)); break;
+            case (true, false): Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw)); break;
+            case (false, true): Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw)); break;
+            default: Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw)); break;
         }
     }
 

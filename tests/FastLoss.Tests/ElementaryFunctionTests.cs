@@ -107,6 +107,12 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
     private static W128<float> Expm1F(W128<float> x) => VMath.Expm1<W128<float>, float>(x);
     private static W128<float> LogF(W128<float> x) => VMath.Log<W128<float>, float>(x);
     private static W128<float> Log1pF(W128<float> x) => VMath.Log1p<W128<float>, float>(x);
+    private static W128<float> ExpSoftmaxF(W128<float> x) => VMath.ExpSoftmax<W128<float>, float>(x);
+    private static W128<float> Log1pUnitF(W128<float> x)
+    {
+        W128<float> u = x + W128<float>.CreateConstant(1.0);
+        return VMath.Log1pUnit<W128<float>, float>(x, u, W128<float>.CreateConstant(1.0) / u);
+    }
     private static W128<double> ExpD(W128<double> x) => VMath.Exp<W128<double>, double>(x);
     private static W128<double> Expm1D(W128<double> x) => VMath.Expm1<W128<double>, double>(x);
     private static W128<double> LogD(W128<double> x) => VMath.Log<W128<double>, double>(x);
@@ -124,6 +130,9 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
         worst = Math.Max(worst, MaxError("log near 1", LogF, Math.Log, 0.5f, 2f, N));
         worst = Math.Max(worst, MaxError("log1p", Log1pF, x => Math.Log(1 + (double)x), -0.999f, 1e6f, N));
         worst = Math.Max(worst, MaxError("log1p tiny", Log1pF, x => x - (double)x * x / 2, 1e-30f, 1e-6f, N / 4, logUniform: true));
+        worst = Math.Max(worst, MaxError("exp softmax", ExpSoftmaxF, Math.Exp, -87f, 0f, N));
+        worst = Math.Max(worst, MaxError("log1p on [0, 1]", Log1pUnitF, x => Math.Log(1 + (double)x), 0f, 1f, N));
+        worst = Math.Max(worst, MaxError("log1p on [0, 1] tiny", Log1pUnitF, x => x - (double)x * x / 2, 1e-38f, 1e-6f, N / 4, logUniform: true));
         Assert.True(worst <= FloatUlps, $"max error {worst:F3} ulp");
     }
 
@@ -233,7 +242,55 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
         {
             TVec x = TVec.Load(ref inputs[i], 0);
             TVec r = VMath.Exp<TVec, float>(x) + VMath.Log<TVec, float>(x) * VMath.Expm1<TVec, float>(x) - VMath.Log1p<TVec, float>(x);
+            // The softmax exponential of x ≤ 0 and log1p on [0, 1], of e = e^−|x|.
+            TVec negative = -TVec.AndNot(x, TVec.CreateConstant(-0.0));
+            TVec e = VMath.Exp<TVec, float>(negative);
+            TVec u = e + TVec.CreateConstant(1.0);
+            r = r * VMath.ExpSoftmax<TVec, float>(negative) + VMath.Log1pUnit<TVec, float>(e, u, TVec.CreateConstant(1.0) / u);
             TVec.Store(r, ref outputs[i], 0);
         }
+    }
+
+    [Fact]
+    public void FusedMultiplyAddEmulationIsCorrectlyRounded()
+    {
+        // Products near 2^-24 added to ±1: the double sum often lands exactly on a float midpoint, the case that
+        // needs the exact fallback; plus random operands over the whole range. The reference is the runtime's
+        // MathF.FusedMultiplyAdd (the FMA instruction here, or the C library's exact fmaf).
+        Random rng = new(5);
+        int midpoints = 0;
+        float[] a = new float[4], b = new float[4], c = new float[4];
+        for (int i = 0; i < 400_000; i++)
+        {
+            for (int lane = 0; lane < 4; lane++)
+            {
+                if ((i & 1) == 0)
+                {
+                    a[lane] = 1 + rng.Next(1 << 23) * (1f / (1 << 23));
+                    b[lane] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)(Math.Pow(2, -24) / a[lane])) + rng.Next(-2, 3));
+                    c[lane] = rng.Next(2) == 0 ? 1f : -1f;
+                }
+                else
+                {
+                    a[lane] = BitConverter.Int32BitsToSingle(rng.Next());
+                    b[lane] = BitConverter.Int32BitsToSingle(rng.Next()) * (rng.Next(2) == 0 ? -1 : 1);
+                    c[lane] = BitConverter.Int32BitsToSingle(rng.Next()) * (rng.Next(2) == 0 ? -1 : 1);
+                }
+                float expected = MathF.FusedMultiplyAdd(a[lane], b[lane], c[lane]);
+                double naive = (double)a[lane] * b[lane] + c[lane];
+                if ((BitConverter.DoubleToInt64Bits(naive) & 0x1FFFFFFF) == 0x10000000 && (float)naive != expected)
+                {
+                    midpoints++;
+                }
+                Check.SameBits(expected, FusedMultiplyAdd.Single(a[lane], b[lane], c[lane]), $"fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R})");
+            }
+            Vector128<float> vector = FusedMultiplyAdd.Single(Vector128.Create(a), Vector128.Create(b), Vector128.Create(c));
+            for (int lane = 0; lane < 4; lane++)
+            {
+                Check.SameBits(MathF.FusedMultiplyAdd(a[lane], b[lane], c[lane]), vector.GetElement(lane), $"lane {lane} of fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R})");
+            }
+        }
+        output.WriteLine($"{midpoints} cases where rounding the double sum to float would have been wrong");
+        Assert.True(midpoints > 100, "the double-rounding cases were not reached");
     }
 }

@@ -73,9 +73,10 @@ internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLos
 /// Binary cross-entropy on logits, as PyTorch's binary_cross_entropy_with_logits:
 /// w((1 − t)x + (1 + (pw − 1)t)·softplus(−x)); gradient w((1 + (pw − 1)t)σ(x) − pw·t).
 /// </summary>
-internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights>(T positiveWeight) : IPointwiseLoss<T>
+internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights, TPositiveWeight>(T positiveWeight) : IPointwiseLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
+    where TPositiveWeight : struct, IFlag
 {
     public static bool UsesWeights
     {
@@ -96,19 +97,21 @@ internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights>(T pos
     {
         TVec one = TVec.CreateConstant(1.0);
         Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec softplusNeg);
-        TVec pw = TVec.Create(positiveWeight);
-        // With pw = 1 the log weight is exactly 1 and these reduce to PyTorch's unweighted formulas.
-        TVec logWeight = (pw - one) * y + one;
-        TVec loss = (one - y) * x + logWeight * softplusNeg;
-        if (computeGradient)
+        TVec loss, g;
+        if (TPositiveWeight.Value)
         {
-            TVec g = logWeight * sigmoid - pw * y;
-            gradient = (TWeights.Value ? g * w : g) * scale;
+            TVec pw = TVec.Create(positiveWeight);
+            // With pw = 1 the log weight is exactly 1 and each step below rounds as in the branch without pw.
+            TVec logWeight = TVec.MultiplyAdd(pw - one, y, one);
+            loss = TVec.MultiplyAdd(one - y, x, logWeight * softplusNeg);
+            g = computeGradient ? TVec.MultiplyAdd(logWeight, sigmoid, -(pw * y)) : default;
         }
         else
         {
-            gradient = default;
+            loss = TVec.MultiplyAdd(one - y, x, softplusNeg);
+            g = computeGradient ? sigmoid - y : default;
         }
+        gradient = computeGradient ? (TWeights.Value ? g * w : g) * scale : default;
         return TWeights.Value ? loss * w : loss;
     }
 }

@@ -60,6 +60,9 @@ internal interface IVec<TSelf, T>
     /// <summary><c>a &gt; b ? a : b</c> per lane (so NaN in either, or equal values, give <paramref name="b"/>): x86's MAXPS.</summary>
     static abstract TSelf MaxSelect(TSelf a, TSelf b);
 
+    /// <summary><c>a &lt; b ? a : b</c> per lane (NaN in either, or equal values, give <paramref name="b"/>): x86's MINPS.</summary>
+    static abstract TSelf MinSelect(TSelf a, TSelf b);
+
     /// <summary>Correctly rounded square root.</summary>
     static abstract TSelf Sqrt(TSelf value);
 
@@ -83,6 +86,9 @@ internal interface IVec<TSelf, T>
     /// <summary>True if any lane of the mask is set.</summary>
     static abstract bool AnySet(TSelf mask);
 
+    /// <summary>True if <c>left &gt; right</c> in any lane (false for NaN lanes): one compare and a mask test.</summary>
+    static abstract bool AnyGreaterThan(TSelf left, TSelf right);
+
     /// <summary>Integer addition of the lanes' bit patterns (int32 lanes for float, int64 for double).</summary>
     static abstract TSelf AddBits(TSelf left, TSelf right);
     /// <summary>Integer subtraction of the lanes' bit patterns.</summary>
@@ -91,6 +97,8 @@ internal interface IVec<TSelf, T>
     static abstract TSelf ShiftLeftBits(TSelf value, int count);
     /// <summary>Logical right shift of the lanes' bit patterns.</summary>
     static abstract TSelf ShiftRightBits(TSelf value, int count);
+    /// <summary>Arithmetic right shift of the lanes' bit patterns (as int32 or int64).</summary>
+    static abstract TSelf ShiftRightArithmeticBits(TSelf value, int count);
 
     /// <summary>
     /// Runs <paramref name="evaluator"/> on the vector at <paramref name="index"/>. A hardware vector runs it

@@ -74,6 +74,8 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MaxSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MaxSelect(a.A, b.A), TLow.MaxSelect(a.B, b.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> MinSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MinSelect(a.A, b.A), TLow.MinSelect(a.B, b.B));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> Sqrt(Pair<TLow, T> value) => new(TLow.Sqrt(value.A), TLow.Sqrt(value.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> Equal(Pair<TLow, T> left, Pair<TLow, T> right) => new(TLow.Equal(left.A, right.A), TLow.Equal(left.B, right.B));
@@ -94,11 +96,15 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnySet(Pair<TLow, T> mask) => TLow.AnySet(mask.A | mask.B);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyGreaterThan(Pair<TLow, T> left, Pair<TLow, T> right) => TLow.AnyGreaterThan(left.A, right.A) | TLow.AnyGreaterThan(left.B, right.B);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> AddBits(Pair<TLow, T> left, Pair<TLow, T> right) => new(TLow.AddBits(left.A, right.A), TLow.AddBits(left.B, right.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> SubtractBits(Pair<TLow, T> left, Pair<TLow, T> right) => new(TLow.SubtractBits(left.A, right.A), TLow.SubtractBits(left.B, right.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> ShiftLeftBits(Pair<TLow, T> value, int count) => new(TLow.ShiftLeftBits(value.A, count), TLow.ShiftLeftBits(value.B, count));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> ShiftRightArithmeticBits(Pair<TLow, T> value, int count) => new(TLow.ShiftRightArithmeticBits(value.A, count), TLow.ShiftRightArithmeticBits(value.B, count));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> ShiftRightBits(Pair<TLow, T> value, int count) => new(TLow.ShiftRightBits(value.A, count), TLow.ShiftRightBits(value.B, count));
 

@@ -130,10 +130,28 @@ internal static class VMath
         return q;
     }
 
+    /// <summary>2^k for a float k in the normal range, from x/ln2 + 1.5·2^23 (whose low bits hold k).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ScaleFromShifted<TVec, T>(TVec shifted) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => TVec.ShiftLeftBits(TVec.AddBits(shifted, TVec.CreateBits(127 - MagicBitsF)), 23);
+
     /// <summary>e^x. NaN gives NaN, +∞ gives +∞, −∞ gives 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Exp<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (IsSingle<T>())
+        {
+            // |x| ≤ 87: 2^k and e^x are normal, so e^x = 2^k·(1 + q) in one fused step (NaN passes through it).
+            // A vector with any lane beyond takes the general route, which gives the same bits for the lanes
+            // in range, so a lane's result never depends on its neighbours.
+            if (TVec.AnyGreaterThan(TVec.AndNot(x, C<TVec, T>(-0.0)), C<TVec, T>(87.0)))
+            {
+                return ExpSingleWide<TVec, T>(x);
+            }
+            TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, out _);
+            TVec scale = ScaleFromShifted<TVec, T>(shifted);
+            return TVec.MultiplyAdd(qf, scale, scale);
+        }
         // Far below the subnormal range the result is 0. Computing it anyway (a product that underflows)
         // costs a microcode assist per instruction on x86, and masked lanes (−∞) are common in the kernels:
         // such lanes compute e^0 and are replaced.
@@ -141,6 +159,25 @@ internal static class VMath
         TVec vanishes = TVec.LessThan(x, IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0));
         TVec q = ExpCore<TVec, T>(TVec.Select(vanishes, zero, x), out TVec s1, out TVec s2, out _);
         return TVec.Select(vanishes, zero, ((C<TVec, T>(1.0) + q) * s1) * s2);
+    }
+
+    /// <summary>
+    /// Float e^x for any x. Clamped to [−104, 89] (NaN passes): e^−104 rounds to 0 and e^89 overflows, as they
+    /// should. 2^k is applied as two normal factors 2^(k − j)·2^j, j = k >> 1, formed on the integer k in the
+    /// low bits of `shifted`: normal results are 2^k·(1 + q) rounded once, the same bits as the fast route of
+    /// <see cref="Exp"/>; subnormal results are rounded once more, at the last multiply.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ExpSingleWide<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TVec clamped = TVec.MinSelect(C<TVec, T>(89.0), TVec.MaxSelect(C<TVec, T>(-104.0), x));
+        TVec q = ReduceFused<TVec, T>(clamped, out TVec shifted, out _);
+        TVec kBits = TVec.SubtractBits(shifted, TVec.CreateBits(MagicBitsF));
+        TVec j = TVec.ShiftRightArithmeticBits(kBits, 1);
+        TVec bias = TVec.CreateBits(127);
+        TVec lowScale = TVec.ShiftLeftBits(TVec.AddBits(TVec.SubtractBits(kBits, j), bias), 23);
+        TVec highScale = TVec.ShiftLeftBits(TVec.AddBits(j, bias), 23);
+        return TVec.MultiplyAdd(q, lowScale, lowScale) * highScale;
     }
 
     /// <summary>
@@ -158,7 +195,7 @@ internal static class VMath
         {
             // MaxSelect(lo, x) is lo where x < lo and x otherwise, NaN included.
             TVec qf = ReduceFused<TVec, T>(TVec.MaxSelect(lo, x), out TVec shifted, out _);
-            TVec scale = TVec.ShiftLeftBits(TVec.AddBits(shifted, TVec.CreateBits(127 - MagicBitsF)), 23);
+            TVec scale = ScaleFromShifted<TVec, T>(shifted);
             return TVec.MultiplyAdd(qf, scale, scale);
         }
         TVec q = Reduce<TVec, T>(TVec.Select(TVec.LessThan(x, lo), lo, x), out TVec k);
@@ -182,6 +219,22 @@ internal static class VMath
         return TVec.Select(vanishes, -one, TVec.Select(TVec.GreaterThan(x, C<TVec, T>(40.0)), large, small));
     }
 
+    /// <summary>
+    /// Float log(2^k·(1 + f)) given f, s = f/(2 + f) and k, as musl's logf: f − f²/2 + s·(f²/2 + R(s²)) + k·ln2,
+    /// with fused multiply-adds.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec LogSinglePolynomial<TVec, T>(TVec f, TVec s, TVec k) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TVec z = s * s;
+        TVec w = z * z;
+        TVec t1 = w * TVec.MultiplyAdd(w, C<TVec, T>(0.24279078841), C<TVec, T>(0.40000972152));
+        TVec r = TVec.MultiplyAdd(z, TVec.MultiplyAdd(w, C<TVec, T>(0.28498786688), C<TVec, T>(0.66666662693)), t1);
+        TVec hfsq = C<TVec, T>(0.5) * f * f;
+        TVec a = TVec.MultiplyAdd(s, hfsq + r, k * C<TVec, T>(9.0580006145e-06));
+        return TVec.MultiplyAdd(k, C<TVec, T>(6.9313812256e-01), (a - hfsq) + f);
+    }
+
     /// <summary>Natural logarithm. log(±0) = −∞, log(x &lt; 0) = NaN, log(+∞) = +∞, NaN gives NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Log<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -198,14 +251,7 @@ internal static class VMath
             TVec k = (TVec.AddBits(kBits, TVec.CreateBits(MagicBitsF - 127)) - C<TVec, T>(MagicF)) + adj;
             TVec m = TVec.AddBits(ix & TVec.CreateBits(0x007fffff), TVec.CreateBits(0x3f3504f3));
             TVec f = m - C<TVec, T>(1.0);
-            TVec s = f / (C<TVec, T>(2.0) + f);
-            TVec z = s * s;
-            TVec w = z * z;
-            TVec t1 = w * (C<TVec, T>(0.40000972152) + w * C<TVec, T>(0.24279078841));
-            TVec t2 = z * (C<TVec, T>(0.66666662693) + w * C<TVec, T>(0.28498786688));
-            TVec r = t2 + t1;
-            TVec hfsq = C<TVec, T>(0.5) * f * f;
-            result = s * (hfsq + r) + k * C<TVec, T>(9.0580006145e-06) - hfsq + f + k * C<TVec, T>(6.9313812256e-01);
+            result = LogSinglePolynomial<TVec, T>(f, f / (C<TVec, T>(2.0) + f), k);
         }
         else
         {
@@ -236,13 +282,31 @@ internal static class VMath
     }
 
     /// <summary>
-    /// log(1 + x) for x in [0, 1] (NaN propagates), given u = 1 + x and r = 1/u, which the callers have
-    /// already: no special cases, no subnormal scaling and no division of its own beyond the polynomial's,
-    /// about half the operations of <see cref="Log1p"/>. Same polynomials as <see cref="Log"/>.
+    /// log(1 + x) for x in [0, 1] (NaN propagates). Float: one polynomial in x (u and r unused). Double: given
+    /// u = 1 + x and r = 1/u, which the callers have already, the polynomials of <see cref="Log"/> without its
+    /// special cases, subnormal scaling or second division.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Log1pUnit<TVec, T>(TVec x, TVec u, TVec r) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (IsSingle<T>())
+        {
+            // Float: log1p(x) = x + x²·Q(x) on [0, 1] with Q of degree 9 (Chebyshev fit, relative error of the
+            // result 3.6e-9, a twentieth of an ulp): no reduction, no division, nothing taken from u or r.
+            // Estrin's scheme: pairs, then powers x², x⁴, x⁸, a short chain of dependent steps.
+            TVec x2 = x * x;
+            TVec x4 = x2 * x2;
+            TVec p01 = TVec.MultiplyAdd(C<TVec, T>(0.3333323734621399), x, C<TVec, T>(-0.4999999952222377));
+            TVec p23 = TVec.MultiplyAdd(C<TVec, T>(0.19956707952251837), x, C<TVec, T>(-0.24996759908263924));
+            TVec p45 = TVec.MultiplyAdd(C<TVec, T>(0.13033364238242814), x, C<TVec, T>(-0.16365152869205535));
+            TVec p67 = TVec.MultiplyAdd(C<TVec, T>(0.049309973434549695), x, C<TVec, T>(-0.0913941377401492));
+            TVec p89 = TVec.MultiplyAdd(C<TVec, T>(0.00280164199280335), x, C<TVec, T>(-0.01718426698244871));
+            TVec p0123 = TVec.MultiplyAdd(p23, x2, p01);
+            TVec p4567 = TVec.MultiplyAdd(p67, x2, p45);
+            TVec p4589 = TVec.MultiplyAdd(p89, x4, p4567);
+            TVec q = TVec.MultiplyAdd(p4589, x4, p0123);
+            return TVec.MultiplyAdd(x2, q, x);
+        }
         TVec one = C<TVec, T>(1.0);
         // u = 2^k·m with k ∈ {0, 1} and m in [√2/2, √2).
         TVec upper = TVec.GreaterThan(u, C<TVec, T>(1.4142135623730951));
@@ -251,21 +315,10 @@ internal static class VMath
         TVec s = f / (C<TVec, T>(2.0) + f);
         TVec z = s * s;
         TVec w = z * z;
-        TVec t1, t2, lnHi, lnLo;
-        if (IsSingle<T>())
-        {
-            t1 = w * (C<TVec, T>(0.40000972152) + w * C<TVec, T>(0.24279078841));
-            t2 = z * (C<TVec, T>(0.66666662693) + w * C<TVec, T>(0.28498786688));
-            lnHi = C<TVec, T>(6.9313812256e-01);
-            lnLo = C<TVec, T>(9.0580006145e-06);
-        }
-        else
-        {
-            t1 = w * (C<TVec, T>(3.999999999940941908e-01) + w * (C<TVec, T>(2.222219843214978396e-01) + w * C<TVec, T>(1.531383769920937332e-01)));
-            t2 = z * (C<TVec, T>(6.666666666666735130e-01) + w * (C<TVec, T>(2.857142874366239149e-01) + w * (C<TVec, T>(1.818357216161805012e-01) + w * C<TVec, T>(1.479819860511658591e-01))));
-            lnHi = C<TVec, T>(6.93147180369123816490e-01);
-            lnLo = C<TVec, T>(1.90821492927058770002e-10);
-        }
+        TVec t1 = w * (C<TVec, T>(3.999999999940941908e-01) + w * (C<TVec, T>(2.222219843214978396e-01) + w * C<TVec, T>(1.531383769920937332e-01)));
+        TVec t2 = z * (C<TVec, T>(6.666666666666735130e-01) + w * (C<TVec, T>(2.857142874366239149e-01) + w * (C<TVec, T>(1.818357216161805012e-01) + w * C<TVec, T>(1.479819860511658591e-01))));
+        TVec lnHi = C<TVec, T>(6.93147180369123816490e-01);
+        TVec lnLo = C<TVec, T>(1.90821492927058770002e-10);
         TVec hfsq = C<TVec, T>(0.5) * f * f;
         TVec log = s * (hfsq + (t2 + t1)) + k * lnLo - hfsq + f + k * lnHi;
         // The rounding error of u = 1 + x, carried as log(1 + c) ≈ c.

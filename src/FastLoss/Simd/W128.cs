@@ -91,6 +91,17 @@ internal struct W128<T> : IVec<W128<T>, T>
         return Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ConditionalSelect(Vector128.GreaterThan(a.V, b.V), a.V, b.V));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> MinSelect(W128<T> a, W128<T> b)
+    {
+        if (Sse2.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+                ? Unsafe.BitCast<Vector128<float>, W128<T>>(Sse.Min(a.V.As<T, float>(), b.V.As<T, float>()))
+                : Unsafe.BitCast<Vector128<double>, W128<T>>(Sse2.Min(a.V.As<T, double>(), b.V.As<T, double>()));
+        }
+        return Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ConditionalSelect(Vector128.LessThan(a.V, b.V), a.V, b.V));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> Sqrt(W128<T> value) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> Equal(W128<T> left, W128<T> right) => Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.Equals(left.V, right.V));
@@ -121,6 +132,9 @@ internal struct W128<T> : IVec<W128<T>, T>
     public static bool AnySet(W128<T> mask) => mask.V.AsInt32() != Vector128<int>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyGreaterThan(W128<T> left, W128<T> right) => Vector128.GreaterThanAny(left.V, right.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> AddBits(W128<T> left, W128<T> right) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector128<T>, W128<T>>((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
         : Unsafe.BitCast<Vector128<T>, W128<T>>((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
@@ -134,6 +148,11 @@ internal struct W128<T> : IVec<W128<T>, T>
     public static W128<T> ShiftLeftBits(W128<T> value, int count) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
         : Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> ShiftRightArithmeticBits(W128<T> value, int count) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftRightArithmetic(value.V.AsInt32(), count).As<int, T>())
+        : Unsafe.BitCast<Vector128<T>, W128<T>>(Vector128.ShiftRightArithmetic(value.V.AsInt64(), count).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> ShiftRightBits(W128<T> value, int count) => typeof(T) == typeof(float)

@@ -81,6 +81,17 @@ internal struct W256<T> : IVec<W256<T>, T>
         return Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ConditionalSelect(Vector256.GreaterThan(a.V, b.V), a.V, b.V));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> MinSelect(W256<T> a, W256<T> b)
+    {
+        if (Avx.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+                ? Unsafe.BitCast<Vector256<float>, W256<T>>(Avx.Min(a.V.As<T, float>(), b.V.As<T, float>()))
+                : Unsafe.BitCast<Vector256<double>, W256<T>>(Avx.Min(a.V.As<T, double>(), b.V.As<T, double>()));
+        }
+        return Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ConditionalSelect(Vector256.LessThan(a.V, b.V), a.V, b.V));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> Sqrt(W256<T> value) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> Equal(W256<T> left, W256<T> right) => Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.Equals(left.V, right.V));
@@ -111,6 +122,9 @@ internal struct W256<T> : IVec<W256<T>, T>
     public static bool AnySet(W256<T> mask) => mask.V.AsInt32() != Vector256<int>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyGreaterThan(W256<T> left, W256<T> right) => Vector256.GreaterThanAny(left.V, right.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> AddBits(W256<T> left, W256<T> right) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector256<T>, W256<T>>((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
         : Unsafe.BitCast<Vector256<T>, W256<T>>((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
@@ -124,6 +138,11 @@ internal struct W256<T> : IVec<W256<T>, T>
     public static W256<T> ShiftLeftBits(W256<T> value, int count) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
         : Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> ShiftRightArithmeticBits(W256<T> value, int count) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftRightArithmetic(value.V.AsInt32(), count).As<int, T>())
+        : Unsafe.BitCast<Vector256<T>, W256<T>>(Vector256.ShiftRightArithmetic(value.V.AsInt64(), count).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> ShiftRightBits(W256<T> value, int count) => typeof(T) == typeof(float)

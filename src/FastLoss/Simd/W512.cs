@@ -74,6 +74,10 @@ internal struct W512<T> : IVec<W512<T>, T>
         ? Unsafe.BitCast<Vector512<float>, W512<T>>(Avx512F.Max(a.V.As<T, float>(), b.V.As<T, float>()))
         : Unsafe.BitCast<Vector512<double>, W512<T>>(Avx512F.Max(a.V.As<T, double>(), b.V.As<T, double>()));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> MinSelect(W512<T> a, W512<T> b) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector512<float>, W512<T>>(Avx512F.Min(a.V.As<T, float>(), b.V.As<T, float>()))
+        : Unsafe.BitCast<Vector512<double>, W512<T>>(Avx512F.Min(a.V.As<T, double>(), b.V.As<T, double>()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> Sqrt(W512<T> value) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> Equal(W512<T> left, W512<T> right) => Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.Equals(left.V, right.V));
@@ -104,6 +108,9 @@ internal struct W512<T> : IVec<W512<T>, T>
     public static bool AnySet(W512<T> mask) => mask.V.AsInt32() != Vector512<int>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyGreaterThan(W512<T> left, W512<T> right) => Vector512.GreaterThanAny(left.V, right.V);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> AddBits(W512<T> left, W512<T> right) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector512<T>, W512<T>>((left.V.AsInt32() + right.V.AsInt32()).As<int, T>())
         : Unsafe.BitCast<Vector512<T>, W512<T>>((left.V.AsInt64() + right.V.AsInt64()).As<long, T>());
@@ -117,6 +124,11 @@ internal struct W512<T> : IVec<W512<T>, T>
     public static W512<T> ShiftLeftBits(W512<T> value, int count) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftLeft(value.V.AsInt32(), count).As<int, T>())
         : Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftLeft(value.V.AsInt64(), count).As<long, T>());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> ShiftRightArithmeticBits(W512<T> value, int count) => typeof(T) == typeof(float)
+        ? Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftRightArithmetic(value.V.AsInt32(), count).As<int, T>())
+        : Unsafe.BitCast<Vector512<T>, W512<T>>(Vector512.ShiftRightArithmetic(value.V.AsInt64(), count).As<long, T>());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> ShiftRightBits(W512<T> value, int count) => typeof(T) == typeof(float)

@@ -87,6 +87,8 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> MaxSelect(WScalar<T> a, WScalar<T> b) => a.V > b.V ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> MinSelect(WScalar<T> a, WScalar<T> b) => a.V < b.V ? a : b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> Sqrt(WScalar<T> value) => new(T.Sqrt(value.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> Equal(WScalar<T> left, WScalar<T> right) => Mask(left.V == right.V);
@@ -105,6 +107,8 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     public static WScalar<T> LaneMask(int start, int end) => Mask(start <= 0 && 0 < end);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AnySet(WScalar<T> mask) => Bits(mask) != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AnyGreaterThan(WScalar<T> left, WScalar<T> right) => left.V > right.V;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> AddBits(WScalar<T> left, WScalar<T> right) => typeof(T) == typeof(float)
@@ -120,6 +124,11 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     public static WScalar<T> ShiftLeftBits(WScalar<T> value, int count) => typeof(T) == typeof(float)
         ? FromBits((int)Bits(value) << count)
         : FromBits(Bits(value) << count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> ShiftRightArithmeticBits(WScalar<T> value, int count) => typeof(T) == typeof(float)
+        ? FromBits((int)Bits(value) >> count)
+        : FromBits(Bits(value) >> count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> ShiftRightBits(WScalar<T> value, int count) => typeof(T) == typeof(float)
