@@ -92,9 +92,17 @@ internal static class CrossEntropyKernel
             // Narrow rows, a block of `lanes` rows at a time, transposed so that lane i is row i.
             Span<T> work = stackalloc T[2 * MaxTransposedClasses * 16];
             Span<double> losses = stackalloc double[16];
+            bool plainLabels = !TSoft.Value && eps == 0;
             for (; r + lanes <= rows; r += lanes)
             {
-                RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
+                if (plainLabels)
+                {
+                    LabelBlock<T, TVec, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
+                }
+                else
+                {
+                    RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
+                }
                 for (int i = 0; i < lanes; i++)
                 {
                     if (perRow)
@@ -271,6 +279,153 @@ internal static class CrossEntropyKernel
                 // The label's own −(1 − ε)·w_y, as in the row kernel.
                 row[problem.Labels[firstRow + i]] -= Constant.Of<T>((1 - eps) * labelWeight[i] * k.Scale);
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RowBlock"/> for integer labels without label smoothing (the common case), with every step
+    /// vertical, the per-row ones included: the label's logit and weight are picked while the maximum is
+    /// taken (a compare and a select per class), and the row losses, the gradient factors and the label's
+    /// own term are vectors too. Row losses are computed in T (as the elementwise losses are) and added in
+    /// double by the caller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LabelBlock<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work, Span<double> losses)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TWeights : struct, IFlag
+    {
+        int classes = k.Classes;
+        int lanes = TVec.Count;
+        Span<T> xs = work.Slice(0, classes * lanes);
+        Transpose(problem.Logits.Slice(firstRow * classes, classes * lanes), xs, lanes, classes);
+
+        // Lane vectors: the label as a T (labels are below 32 here, so exact), whether the row is ignored
+        // (a mask), then what the vertical pass finds.
+        Span<T> v = stackalloc T[7 * 16];
+        Span<T> labelS = v.Slice(0, lanes), ignoredS = v.Slice(lanes, lanes), maxS = v.Slice(2 * lanes, lanes);
+        Span<T> sumS = v.Slice(3 * lanes, lanes), pickedS = v.Slice(4 * lanes, lanes), weightS = v.Slice(5 * lanes, lanes), logS = v.Slice(6 * lanes, lanes);
+        ReadOnlySpan<int> labels = problem.Labels.Slice(firstRow, lanes);
+        T allSet = typeof(T) == typeof(float) ? Unsafe.BitCast<int, T>(-1) : Unsafe.BitCast<long, T>(-1L);
+        for (int i = 0; i < lanes; i++)
+        {
+            bool ignored = labels[i] == problem.IgnoreIndex;
+            labelS[i] = Constant.Of<T>(ignored ? -1 : labels[i]);
+            ignoredS[i] = ignored ? allSet : Constant.Of<T>(0.0);
+        }
+
+        LabelBlockSums<T, TVec, TWeights>(xs, problem.ClassWeights, classes, v);
+        VectorLog<T, TVec>(ref sumS[0], ref logS[0]);
+        LabelBlockFinish<T, TVec>(v, losses, k.Scale, k.WritesGradient ? xs : default, classes);
+        if (!k.WritesGradient)
+        {
+            return;
+        }
+        // Column i of the transposed block back into row i (both spans checked by their slices).
+        Span<T> gradient = problem.Gradient.Slice(firstRow * classes, classes * lanes);
+        ref T destination = ref MemoryMarshal.GetReference(gradient);
+        ref T source = ref MemoryMarshal.GetReference(xs);
+        for (int i = 0; i < lanes; i++)
+        {
+            ref T row = ref Unsafe.Add(ref destination, i * classes);
+            ref T column = ref Unsafe.Add(ref source, i);
+            for (int c = 0; c < classes; c++)
+            {
+                Unsafe.Add(ref row, c) = Unsafe.Add(ref column, c * lanes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The vertical pass of <see cref="LabelBlock"/>: per lane the maximum, the label's logit and weight, then
+    /// e^(x − max) in place of x and Σ e. Reads the label vector from <paramref name="v"/> and writes the max,
+    /// sum, picked-logit and weight vectors there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LabelBlockSums<T, TVec, TWeights>(Span<T> xs, ReadOnlySpan<T> classWeights, int classes, Span<T> v)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TWeights : struct, IFlag
+    {
+        int lanes = TVec.Count;
+        if (xs.Length < classes * lanes || v.Length < 7 * lanes || (TWeights.Value && classWeights.Length < classes))
+        {
+            throw new ArgumentException("label block: the buffers do not match");
+        }
+        ref T x0 = ref MemoryMarshal.GetReference(xs);
+        ref T v0 = ref MemoryMarshal.GetReference(v);
+        ref T w0 = ref MemoryMarshal.GetReference(classWeights);
+        TVec label = TVec.Load(ref v0, 0);
+        TVec zero = TVec.CreateConstant(0.0);
+        TVec m = TVec.Create(-Lane.MaxFinite<T>());
+        TVec picked = zero, weight = TWeights.Value ? zero : TVec.CreateConstant(1.0);
+        for (int c = 0; c < classes; c++)
+        {
+            TVec xv = TVec.Load(ref x0, (nuint)(c * lanes));
+            m = TVec.MaxSelect(xv, m);
+            TVec isLabel = TVec.Equal(label, TVec.Create(Constant.Of<T>(c)));
+            picked = TVec.Select(isLabel, xv, picked);
+            if (TWeights.Value)
+            {
+                weight = TVec.Select(isLabel, TVec.Create(Unsafe.Add(ref w0, c)), weight);
+            }
+        }
+        TVec sum = zero;
+        for (int c = 0; c < classes; c++)
+        {
+            nuint offset = (nuint)(c * lanes);
+            TVec e = VMath.ExpSoftmax<TVec, T>(TVec.Load(ref x0, offset) - m);
+            sum += e;
+            TVec.Store(e, ref x0, offset);
+        }
+        TVec.Store(m, ref v0, (nuint)(2 * lanes));
+        TVec.Store(sum, ref v0, (nuint)(3 * lanes));
+        TVec.Store(picked, ref v0, (nuint)(4 * lanes));
+        TVec.Store(weight, ref v0, (nuint)(5 * lanes));
+    }
+
+    /// <summary>
+    /// Row losses w_y·((max − x_y) + log Σ e) (0 for ignored rows) into <paramref name="losses"/>, and, if
+    /// <paramref name="exponentials"/> is not empty, the gradient e·w_y·scale/Σ e − [c = y]·w_y·scale in their place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LabelBlockFinish<T, TVec>(Span<T> v, Span<double> losses, double scale, Span<T> exponentials, int classes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        int lanes = TVec.Count;
+        if (v.Length < 7 * lanes || losses.Length < lanes || (!exponentials.IsEmpty && exponentials.Length < classes * lanes))
+        {
+            throw new ArgumentException("label block: the buffers do not match");
+        }
+        ref T v0 = ref MemoryMarshal.GetReference(v);
+        TVec label = TVec.Load(ref v0, 0);
+        TVec ignored = TVec.Load(ref v0, (nuint)lanes);
+        TVec m = TVec.Load(ref v0, (nuint)(2 * lanes));
+        TVec sum = TVec.Load(ref v0, (nuint)(3 * lanes));
+        TVec picked = TVec.Load(ref v0, (nuint)(4 * lanes));
+        TVec weight = TVec.Load(ref v0, (nuint)(5 * lanes));
+        TVec log = TVec.Load(ref v0, (nuint)(6 * lanes));
+        TVec zero = TVec.CreateConstant(0.0);
+        TVec loss = TVec.Select(ignored, zero, weight * ((m - picked) + log));
+        TVec.Store(loss, ref v0, (nuint)(2 * lanes));
+        for (int i = 0; i < lanes; i++)
+        {
+            losses[i] = Constant.ToDouble(Unsafe.Add(ref v0, 2 * lanes + i));
+        }
+        if (exponentials.IsEmpty)
+        {
+            return;
+        }
+        ref T e0 = ref MemoryMarshal.GetReference(exponentials);
+        TVec labelTerm = weight * TVec.Create(Constant.Of<T>(scale));
+        TVec factor = labelTerm / sum;
+        for (int c = 0; c < classes; c++)
+        {
+            nuint offset = (nuint)(c * lanes);
+            TVec own = TVec.Select(TVec.Equal(label, TVec.Create(Constant.Of<T>(c))), labelTerm, zero);
+            TVec g = TVec.Load(ref e0, offset) * factor - own;
+            TVec.Store(TVec.Select(ignored, zero, g), ref e0, offset);
         }
     }
 
