@@ -97,12 +97,10 @@ internal static class CrossEntropyKernel
             {
                 if (plainLabels)
                 {
-                    LabelBlock<T, TVec, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
+                    total += LabelBlock<T, TVec, TWeights>(in problem, r, in k, work);
+                    continue;
                 }
-                else
-                {
-                    RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
-                }
+                RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
                 for (int i = 0; i < lanes; i++)
                 {
                     if (perRow)
@@ -290,7 +288,7 @@ internal static class CrossEntropyKernel
     /// double by the caller.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LabelBlock<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work, Span<double> losses)
+    private static double LabelBlock<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TWeights : struct, IFlag
@@ -298,7 +296,18 @@ internal static class CrossEntropyKernel
         int classes = k.Classes;
         int lanes = TVec.Count;
         Span<T> xs = work.Slice(0, classes * lanes);
-        Transpose(problem.Logits.Slice(firstRow * classes, classes * lanes), xs, lanes, classes);
+        // AVX-512 shuffles for up to 16 float classes where whole-row vectors stay within the data; the same
+        // layout (and so the same bits) as the scalar transpose.
+        bool shuffled = typeof(TVec) == typeof(W512<float>) && Transpose16.IsSupported && classes <= 16;
+        ReadOnlySpan<T> blockLogits = problem.Logits.Slice(firstRow * classes);
+        if (shuffled && blockLogits.Length >= 15 * classes + 16)
+        {
+            Transpose16.ToColumns(MemoryMarshal.Cast<T, float>(blockLogits), MemoryMarshal.Cast<T, float>(xs), classes);
+        }
+        else
+        {
+            Transpose(blockLogits.Slice(0, classes * lanes), xs, lanes, classes);
+        }
 
         // Lane vectors: the label as a T (labels are below 32 here, so exact), whether the row is ignored
         // (a mask), then what the vertical pass finds.
@@ -315,14 +324,19 @@ internal static class CrossEntropyKernel
         }
 
         LabelBlockSums<T, TVec, TWeights>(xs, problem.ClassWeights, classes, v);
-        VectorLog<T, TVec>(ref sumS[0], ref logS[0]);
-        LabelBlockFinish<T, TVec>(v, losses, k.Scale, k.WritesGradient ? xs : default, classes);
+        Span<T> perRow = problem.PerRow.IsEmpty ? default : problem.PerRow.Slice(firstRow, lanes);
+        double blockLoss = LabelBlockFinish<T, TVec>(v, perRow, k.Scale, k.WritesGradient ? xs : default, classes);
         if (!k.WritesGradient)
         {
-            return;
+            return blockLoss;
+        }
+        Span<T> gradient = problem.Gradient.Slice(firstRow * classes, classes * lanes);
+        if (shuffled)
+        {
+            Transpose16.ToRows(MemoryMarshal.Cast<T, float>(xs), MemoryMarshal.Cast<T, float>(gradient), classes);
+            return blockLoss;
         }
         // Column i of the transposed block back into row i (both spans checked by their slices).
-        Span<T> gradient = problem.Gradient.Slice(firstRow * classes, classes * lanes);
         ref T destination = ref MemoryMarshal.GetReference(gradient);
         ref T source = ref MemoryMarshal.GetReference(xs);
         for (int i = 0; i < lanes; i++)
@@ -334,6 +348,7 @@ internal static class CrossEntropyKernel
                 Unsafe.Add(ref row, c) = Unsafe.Add(ref column, c * lanes);
             }
         }
+        return blockLoss;
     }
 
     /// <summary>
@@ -385,48 +400,61 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
-    /// Row losses w_y·((max − x_y) + log Σ e) (0 for ignored rows) into <paramref name="losses"/>, and, if
-    /// <paramref name="exponentials"/> is not empty, the gradient e·w_y·scale/Σ e − [c = y]·w_y·scale in their place.
+    /// Row losses w_y·((max − x_y) + log Σ e) (0 for ignored rows), into <paramref name="perRow"/> if it is not
+    /// empty, and, if <paramref name="exponentials"/> is not empty, the gradient e·w_y·scale/Σ e − [c = y]·w_y·scale
+    /// in their place. Returns the block's loss: the rows' losses in double, added in a fixed pairwise tree.
+    /// The log is taken here, where the gradient loop, which does not need it, hides its latency.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LabelBlockFinish<T, TVec>(Span<T> v, Span<double> losses, double scale, Span<T> exponentials, int classes)
+    private static double LabelBlockFinish<T, TVec>(Span<T> v, Span<T> perRow, double scale, Span<T> exponentials, int classes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
     {
         int lanes = TVec.Count;
-        if (v.Length < 7 * lanes || losses.Length < lanes || (!exponentials.IsEmpty && exponentials.Length < classes * lanes))
+        if (v.Length < 7 * lanes || (!perRow.IsEmpty && perRow.Length < lanes) || (!exponentials.IsEmpty && exponentials.Length < classes * lanes))
         {
             throw new ArgumentException("label block: the buffers do not match");
         }
         ref T v0 = ref MemoryMarshal.GetReference(v);
         TVec label = TVec.Load(ref v0, 0);
         TVec ignored = TVec.Load(ref v0, (nuint)lanes);
-        TVec m = TVec.Load(ref v0, (nuint)(2 * lanes));
         TVec sum = TVec.Load(ref v0, (nuint)(3 * lanes));
-        TVec picked = TVec.Load(ref v0, (nuint)(4 * lanes));
         TVec weight = TVec.Load(ref v0, (nuint)(5 * lanes));
-        TVec log = TVec.Load(ref v0, (nuint)(6 * lanes));
         TVec zero = TVec.CreateConstant(0.0);
-        TVec loss = TVec.Select(ignored, zero, weight * ((m - picked) + log));
+        if (!exponentials.IsEmpty)
+        {
+            ref T e0 = ref MemoryMarshal.GetReference(exponentials);
+            TVec labelTerm = weight * TVec.Create(Constant.Of<T>(scale));
+            TVec factor = labelTerm / sum;
+            for (int c = 0; c < classes; c++)
+            {
+                nuint offset = (nuint)(c * lanes);
+                TVec own = TVec.Select(TVec.Equal(label, TVec.Create(Constant.Of<T>(c))), labelTerm, zero);
+                TVec g = TVec.Load(ref e0, offset) * factor - own;
+                TVec.Store(TVec.Select(ignored, zero, g), ref e0, offset);
+            }
+        }
+        TVec m = TVec.Load(ref v0, (nuint)(2 * lanes));
+        TVec picked = TVec.Load(ref v0, (nuint)(4 * lanes));
+        TVec loss = TVec.Select(ignored, zero, weight * ((m - picked) + VMath.Log<TVec, T>(sum)));
         TVec.Store(loss, ref v0, (nuint)(2 * lanes));
+        if (!perRow.IsEmpty)
+        {
+            TVec.Store(loss, ref MemoryMarshal.GetReference(perRow), 0);
+        }
+        Span<double> d = stackalloc double[16];
         for (int i = 0; i < lanes; i++)
         {
-            losses[i] = Constant.ToDouble(Unsafe.Add(ref v0, 2 * lanes + i));
+            d[i] = Constant.ToDouble(Unsafe.Add(ref v0, 2 * lanes + i));
         }
-        if (exponentials.IsEmpty)
+        for (int width = lanes / 2; width >= 1; width /= 2)
         {
-            return;
+            for (int i = 0; i < width; i++)
+            {
+                d[i] += d[i + width];
+            }
         }
-        ref T e0 = ref MemoryMarshal.GetReference(exponentials);
-        TVec labelTerm = weight * TVec.Create(Constant.Of<T>(scale));
-        TVec factor = labelTerm / sum;
-        for (int c = 0; c < classes; c++)
-        {
-            nuint offset = (nuint)(c * lanes);
-            TVec own = TVec.Select(TVec.Equal(label, TVec.Create(Constant.Of<T>(c))), labelTerm, zero);
-            TVec g = TVec.Load(ref e0, offset) * factor - own;
-            TVec.Store(TVec.Select(ignored, zero, g), ref e0, offset);
-        }
+        return d[0];
     }
 
     /// <summary>
