@@ -288,6 +288,7 @@ internal static class CrossEntropyKernel
     /// double by the caller.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [SkipLocalsInit]
     private static double LabelBlock<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -296,11 +297,11 @@ internal static class CrossEntropyKernel
         int classes = k.Classes;
         int lanes = TVec.Count;
         Span<T> xs = work.Slice(0, classes * lanes);
-        // AVX-512 shuffles for up to 16 float classes where whole-row vectors stay within the data; the same
-        // layout (and so the same bits) as the scalar transpose.
+        // AVX-512 shuffles for up to 16 float classes: the same layout (and so the same bits) as the scalar
+        // transpose.
         bool shuffled = typeof(TVec) == typeof(W512<float>) && Transpose16.IsSupported && classes <= 16;
         ReadOnlySpan<T> blockLogits = problem.Logits.Slice(firstRow * classes);
-        if (shuffled && blockLogits.Length >= 15 * classes + 16)
+        if (shuffled)
         {
             Transpose16.ToColumns(MemoryMarshal.Cast<T, float>(blockLogits), MemoryMarshal.Cast<T, float>(xs), classes);
         }
@@ -315,12 +316,23 @@ internal static class CrossEntropyKernel
         Span<T> labelS = v.Slice(0, lanes), ignoredS = v.Slice(lanes, lanes), maxS = v.Slice(2 * lanes, lanes);
         Span<T> sumS = v.Slice(3 * lanes, lanes), pickedS = v.Slice(4 * lanes, lanes), weightS = v.Slice(5 * lanes, lanes), logS = v.Slice(6 * lanes, lanes);
         ReadOnlySpan<int> labels = problem.Labels.Slice(firstRow, lanes);
-        T allSet = typeof(T) == typeof(float) ? Unsafe.BitCast<int, T>(-1) : Unsafe.BitCast<long, T>(-1L);
-        for (int i = 0; i < lanes; i++)
+        if (shuffled)
         {
-            bool ignored = labels[i] == problem.IgnoreIndex;
-            labelS[i] = Constant.Of<T>(ignored ? -1 : labels[i]);
-            ignoredS[i] = ignored ? allSet : Constant.Of<T>(0.0);
+            // The same lanes as the loop below, from one load, compare and conversion.
+            Vector512<int> labelV = Vector512.Create(labels);
+            Vector512<int> ignoredV = Vector512.Equals(labelV, Vector512.Create(problem.IgnoreIndex));
+            Vector512.ConvertToSingle(labelV | ignoredV).StoreUnsafe(ref Unsafe.As<T, float>(ref labelS[0]));
+            ignoredV.AsSingle().StoreUnsafe(ref Unsafe.As<T, float>(ref ignoredS[0]));
+        }
+        else
+        {
+            T allSet = typeof(T) == typeof(float) ? Unsafe.BitCast<int, T>(-1) : Unsafe.BitCast<long, T>(-1L);
+            for (int i = 0; i < lanes; i++)
+            {
+                bool ignored = labels[i] == problem.IgnoreIndex;
+                labelS[i] = Constant.Of<T>(ignored ? -1 : labels[i]);
+                ignoredS[i] = ignored ? allSet : Constant.Of<T>(0.0);
+            }
         }
 
         LabelBlockSums<T, TVec, TWeights>(xs, problem.ClassWeights, classes, v);
@@ -406,6 +418,7 @@ internal static class CrossEntropyKernel
     /// The log is taken here, where the gradient loop, which does not need it, hides its latency.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [SkipLocalsInit]
     private static double LabelBlockFinish<T, TVec>(Span<T> v, Span<T> perRow, double scale, Span<T> exponentials, int classes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -443,10 +456,9 @@ internal static class CrossEntropyKernel
             TVec.Store(loss, ref MemoryMarshal.GetReference(perRow), 0);
         }
         Span<double> d = stackalloc double[16];
-        for (int i = 0; i < lanes; i++)
-        {
-            d[i] = Constant.ToDouble(Unsafe.Add(ref v0, 2 * lanes + i));
-        }
+        TVec low = zero, high = zero;
+        TVec.Accumulate(ref low, ref high, loss);
+        TVec.StoreAccumulator(low, high, d);
         for (int width = lanes / 2; width >= 1; width /= 2)
         {
             for (int i = 0; i < width; i++)

@@ -78,18 +78,23 @@ internal static class Transpose16
 
     /// <summary>
     /// columns[c·16 + i] = rows[i·classes + c] for 16 rows of <paramref name="classes"/> ≤ 16. Each row is read
-    /// as a whole vector, so <paramref name="rows"/> must extend 16 − classes elements past the block.
+    /// as a whole vector; near the end of <paramref name="rows"/>, under a mask (masked lanes are not read).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void ToColumns(ReadOnlySpan<float> rows, Span<float> columns, int classes)
     {
-        if ((uint)classes > 16 || rows.Length < 15 * classes + 16 || columns.Length < 16 * classes)
+        if ((uint)classes > 16 || rows.Length < 16 * classes || columns.Length < 16 * classes)
         {
             throw new ArgumentException("transpose: the blocks do not match");
         }
         ref float from = ref MemoryMarshal.GetReference(rows);
         ref float to = ref MemoryMarshal.GetReference(columns);
         nuint n = (nuint)classes;
+        if ((nuint)rows.Length < 15 * n + 16)
+        {
+            ToColumnsMasked(ref from, ref to, classes);
+            return;
+        }
         Vector512<float> r0 = Vector512.LoadUnsafe(ref from, 0 * n);
         Vector512<float> r1 = Vector512.LoadUnsafe(ref from, 1 * n);
         Vector512<float> r2 = Vector512.LoadUnsafe(ref from, 2 * n);
@@ -128,7 +133,7 @@ internal static class Transpose16
 
     /// <summary>rows[i·classes + c] = columns[c·16 + i] for 16 rows of <paramref name="classes"/> ≤ 16; writes nothing else.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ToRows(ReadOnlySpan<float> columns, Span<float> rows, int classes)
+    public static unsafe void ToRows(ReadOnlySpan<float> columns, Span<float> rows, int classes)
     {
         if ((uint)classes > 16 || rows.Length < 16 * classes || columns.Length < 16 * classes)
         {
@@ -155,45 +160,84 @@ internal static class Transpose16
         Vector512<float> r15 = 15 < classes ? Vector512.LoadUnsafe(ref from, 240) : zero;
         InPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
         // Whole-vector stores in increasing row order: the lanes past a row's end land on the next rows,
-        // which are stored afterwards. A row whose vector would pass the block's end is stored under a mask.
+        // which are stored afterwards. Rows whose vector would pass the block's end are stored under a mask.
         nuint n = (nuint)classes;
-        nuint end = 16 * n;
-        Store(r0, ref to, 0 * n, end, n);
-        Store(r1, ref to, 1 * n, end, n);
-        Store(r2, ref to, 2 * n, end, n);
-        Store(r3, ref to, 3 * n, end, n);
-        Store(r4, ref to, 4 * n, end, n);
-        Store(r5, ref to, 5 * n, end, n);
-        Store(r6, ref to, 6 * n, end, n);
-        Store(r7, ref to, 7 * n, end, n);
-        Store(r8, ref to, 8 * n, end, n);
-        Store(r9, ref to, 9 * n, end, n);
-        Store(r10, ref to, 10 * n, end, n);
-        Store(r11, ref to, 11 * n, end, n);
-        Store(r12, ref to, 12 * n, end, n);
-        Store(r13, ref to, 13 * n, end, n);
-        Store(r14, ref to, 14 * n, end, n);
-        Store(r15, ref to, 15 * n, end, n);
+        nuint full = (16 * n - 16) / n + 1;
+        Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(classes)).AsSingle();
+        fixed (float* p = &to)
+        {
+            Store(r0, p + 0 * n, 0 < full, mask);
+            Store(r1, p + 1 * n, 1 < full, mask);
+            Store(r2, p + 2 * n, 2 < full, mask);
+            Store(r3, p + 3 * n, 3 < full, mask);
+            Store(r4, p + 4 * n, 4 < full, mask);
+            Store(r5, p + 5 * n, 5 < full, mask);
+            Store(r6, p + 6 * n, 6 < full, mask);
+            Store(r7, p + 7 * n, 7 < full, mask);
+            Store(r8, p + 8 * n, 8 < full, mask);
+            Store(r9, p + 9 * n, 9 < full, mask);
+            Store(r10, p + 10 * n, 10 < full, mask);
+            Store(r11, p + 11 * n, 11 < full, mask);
+            Store(r12, p + 12 * n, 12 < full, mask);
+            Store(r13, p + 13 * n, 13 < full, mask);
+            Store(r14, p + 14 * n, 14 < full, mask);
+            Store(r15, p + 15 * n, 15 < full, mask);
+        }
+    }
+
+    /// <summary><see cref="ToColumns"/> for a block at the end of the data: every row read under a mask.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void ToColumnsMasked(ref float from, ref float to, int classes)
+    {
+        Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(classes)).AsSingle();
+        Vector512<float> zero = Vector512<float>.Zero;
+        nuint n = (nuint)classes;
+        fixed (float* p = &from)
+        {
+            Vector512<float> r0 = Avx512F.MaskLoad(p + 0 * n, mask, zero);
+            Vector512<float> r1 = Avx512F.MaskLoad(p + 1 * n, mask, zero);
+            Vector512<float> r2 = Avx512F.MaskLoad(p + 2 * n, mask, zero);
+            Vector512<float> r3 = Avx512F.MaskLoad(p + 3 * n, mask, zero);
+            Vector512<float> r4 = Avx512F.MaskLoad(p + 4 * n, mask, zero);
+            Vector512<float> r5 = Avx512F.MaskLoad(p + 5 * n, mask, zero);
+            Vector512<float> r6 = Avx512F.MaskLoad(p + 6 * n, mask, zero);
+            Vector512<float> r7 = Avx512F.MaskLoad(p + 7 * n, mask, zero);
+            Vector512<float> r8 = Avx512F.MaskLoad(p + 8 * n, mask, zero);
+            Vector512<float> r9 = Avx512F.MaskLoad(p + 9 * n, mask, zero);
+            Vector512<float> r10 = Avx512F.MaskLoad(p + 10 * n, mask, zero);
+            Vector512<float> r11 = Avx512F.MaskLoad(p + 11 * n, mask, zero);
+            Vector512<float> r12 = Avx512F.MaskLoad(p + 12 * n, mask, zero);
+            Vector512<float> r13 = Avx512F.MaskLoad(p + 13 * n, mask, zero);
+            Vector512<float> r14 = Avx512F.MaskLoad(p + 14 * n, mask, zero);
+            Vector512<float> r15 = Avx512F.MaskLoad(p + 15 * n, mask, zero);
+            InPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
+            if (0 < classes) { r0.StoreUnsafe(ref to, 0); }
+            if (1 < classes) { r1.StoreUnsafe(ref to, 16); }
+            if (2 < classes) { r2.StoreUnsafe(ref to, 32); }
+            if (3 < classes) { r3.StoreUnsafe(ref to, 48); }
+            if (4 < classes) { r4.StoreUnsafe(ref to, 64); }
+            if (5 < classes) { r5.StoreUnsafe(ref to, 80); }
+            if (6 < classes) { r6.StoreUnsafe(ref to, 96); }
+            if (7 < classes) { r7.StoreUnsafe(ref to, 112); }
+            if (8 < classes) { r8.StoreUnsafe(ref to, 128); }
+            if (9 < classes) { r9.StoreUnsafe(ref to, 144); }
+            if (10 < classes) { r10.StoreUnsafe(ref to, 160); }
+            if (11 < classes) { r11.StoreUnsafe(ref to, 176); }
+            if (12 < classes) { r12.StoreUnsafe(ref to, 192); }
+            if (13 < classes) { r13.StoreUnsafe(ref to, 208); }
+            if (14 < classes) { r14.StoreUnsafe(ref to, 224); }
+            if (15 < classes) { r15.StoreUnsafe(ref to, 240); }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> row, ref float to, nuint start, nuint end, nuint classes)
+    private static unsafe void Store(Vector512<float> row, float* destination, bool whole, Vector512<float> mask)
     {
-        if (start + 16 <= end)
+        if (whole)
         {
-            row.StoreUnsafe(ref to, start);
+            Avx512F.Store(destination, row);
         }
         else
-        {
-            StoreLanes(row, ref to, start, classes);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreLanes(Vector512<float> row, ref float to, nuint start, nuint classes)
-    {
-        Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create((int)classes)).AsSingle();
-        fixed (float* destination = &Unsafe.Add(ref to, start))
         {
             Avx512F.MaskStore(destination, mask, row);
         }
