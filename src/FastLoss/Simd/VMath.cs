@@ -84,8 +84,8 @@ internal static class VMath
     }
 
     /// <summary>
-    /// Float: the same reduction and series as <see cref="Reduce"/> with fused multiply-adds (exact on every
-    /// path, see <see cref="IVec{TSelf, T}.MultiplyAdd"/>): half the operations, and each step rounded once.
+    /// Float: the reduction of <see cref="Reduce"/> with fused multiply-adds (exact on every path, see
+    /// <see cref="IVec{TSelf, T}.MultiplyAdd"/>) and a fitted polynomial: half the operations, each rounded once.
     /// Returns e^r − 1; <paramref name="shifted"/> = x/ln2 + 1.5·2^23 holds k in its low bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -98,12 +98,13 @@ internal static class VMath
         // ln2 = 0.693147182464599609375 (float) + -1.904654323148236e-09: x − k·ln2_hi is exact.
         TVec r = TVec.MultiplyAdd(k, C<TVec, T>(-0.693147182464599609375), x);
         r = TVec.MultiplyAdd(k, C<TVec, T>(1.904654323148236e-09), r);
-        // Estrin's scheme: (c2 + c3·r) + r²·(c4 + c5·r) + r⁴·(c6 + c7·r), a shorter chain of dependent steps.
+        // e^r − 1 = r + r²·Q(r), Q of degree 4 fitted to (e^r − 1 − r)/r² on [−ln2/2, ln2/2] (Chebyshev,
+        // relative error of e^r 1.0e-8, a sixth of an ulp): one step fewer than the Taylor series to r^7.
         TVec r2 = r * r;
-        TVec p23 = TVec.MultiplyAdd(C<TVec, T>(1.0 / 6), r, C<TVec, T>(0.5));
-        TVec p45 = TVec.MultiplyAdd(C<TVec, T>(1.0 / 120), r, C<TVec, T>(1.0 / 24));
-        TVec p67 = TVec.MultiplyAdd(C<TVec, T>(1.0 / 5040), r, C<TVec, T>(1.0 / 720));
-        TVec p = TVec.MultiplyAdd(TVec.MultiplyAdd(p67, r2, p45), r2, p23);
+        TVec p = TVec.MultiplyAdd(C<TVec, T>(0.001392617611993558), r, C<TVec, T>(0.008363173074513711));
+        p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.041666554662050534));
+        p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.1666657702559799));
+        p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.5));
         return TVec.MultiplyAdd(r2, p, r);
     }
 

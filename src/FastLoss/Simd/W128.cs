@@ -203,13 +203,18 @@ internal struct W128<T> : IVec<W128<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T ReduceMax(W128<T> value)
     {
-        Vector128<T> v = value.V;
+        // Lanes (0, 2) and (1, 3), then the two results, each with a > b ? a : b, in vector registers: the
+        // scalar form's compares and branches mispredict on ordinary data.
+        W128<T> v = value;
         if (typeof(T) == typeof(float))
         {
-            T a = Max(v.GetElement(0), v.GetElement(2)), b = Max(v.GetElement(1), v.GetElement(3));
-            return Max(a, b);
+            W128<T> upper = new(Vector128.Shuffle(v.V.As<T, float>(), Vector128.Create(2, 3, 2, 3)).As<float, T>());
+            W128<T> pairs = MaxSelect(v, upper);
+            W128<T> second = new(Vector128.Shuffle(pairs.V.As<T, float>(), Vector128.Create(1, 1, 1, 1)).As<float, T>());
+            return MaxSelect(pairs, second).V.ToScalar();
         }
-        return Max(v.GetElement(0), v.GetElement(1));
+        W128<T> other = new(Vector128.Shuffle(v.V.As<T, double>(), Vector128.Create(1L, 1L)).As<double, T>());
+        return MaxSelect(v, other).V.ToScalar();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
