@@ -443,7 +443,7 @@ internal static class CrossEntropyKernel
             {
                 nuint offset = (nuint)(c * lanes);
                 TVec own = TVec.Select(TVec.Equal(label, TVec.Create(Constant.Of<T>(c))), labelTerm, zero);
-                TVec g = TVec.Load(ref e0, offset) * factor - own;
+                TVec g = TVec.MultiplyAdd(TVec.Load(ref e0, offset), factor, -own);
                 TVec.Store(TVec.Select(ignored, zero, g), ref e0, offset);
             }
         }
@@ -875,7 +875,7 @@ internal static class CrossEntropyKernel
             nuint offset = (nuint)(tail ? tailStart : c * lanes);
             TVec tv = TSoft.Value ? TVec.Load(ref t, offset) : default;
             TVec stored = TVec.Load(ref g, offset);
-            TVec gv = stored * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k);
+            TVec gv = TVec.MultiplyAdd(stored, kv, -Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k));
             // Lanes before the tail's start are already gradients: keep them.
             TVec.Store(tail ? TVec.Select(tailValid, gv, stored) : gv, ref g, offset);
         }
