@@ -17,16 +17,16 @@ internal static class Logistic
     {
         TVec zero = TVec.CreateConstant(0.0);
         TVec one = TVec.CreateConstant(1.0);
-        TVec e = VMath.Exp<TVec, T>(-Lane.Abs<TVec, T>(x));
+        // −|x| by setting the sign bit.
+        TVec e = VMath.Exp<TVec, T>(x | TVec.CreateConstant(-0.0));
         TVec d = one + e;
         TVec large = one / d;   // σ(|x|)
         TVec small = e * large; // σ(−|x|)
         TVec nonNegative = TVec.GreaterThanOrEqual(x, zero);
         sigmoid = TVec.Select(nonNegative, large, small);
         sigmoidOfNegative = TVec.Select(nonNegative, small, large);
-        // softplus(−x) = max(−x, 0) + log1p(e^−|x|); the select keeps NaN.
-        TVec negX = -x;
-        softplusOfNegative = TVec.Select(TVec.GreaterThan(x, zero), zero, negX) + VMath.Log1pUnit<TVec, T>(e, d, large);
+        // softplus(−x) = max(−x, 0) + log1p(e^−|x|); MaxSelect(0, −x) is −x for NaN.
+        softplusOfNegative = TVec.MaxSelect(zero, -x) + VMath.Log1pUnit<TVec, T>(e, d, large);
     }
 }
 
