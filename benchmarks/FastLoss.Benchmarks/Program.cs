@@ -105,7 +105,7 @@ public static class Program
             }
             return type == nameof(Rooflines);
         }
-        Type[] types = [typeof(Rooflines), typeof(Elementwise<float>), typeof(CrossEntropy<float>), typeof(Paths)];
+        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Paths), typeof(Rooflines)];
         return types
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
             .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(Keep).ToArray(), info.Type, info.Config))
