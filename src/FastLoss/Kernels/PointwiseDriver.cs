@@ -222,12 +222,24 @@ internal static class PointwiseDriver
         nuint i = start;
         nuint end = start + chunks * lanes;
         nuint end4 = start + (chunks & ~(nuint)3) * lanes;
-        for (; i < end4; i += 4 * lanes)
+        if (i < end4)
         {
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + lanes, in op, scale, ref lo1, ref hi1);
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 2 * lanes, in op, scale, ref lo2, ref hi2);
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 3 * lanes, in op, scale, ref lo3, ref hi3);
+            // Every load of an iteration, and the first of the next, comes before its stores: an output
+            // just above an input in memory (arrays allocated one after the other) would otherwise match
+            // the next load in the low 12 address bits and stall it (4K aliasing).
+            Inputs<T, TVec, TOp> next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
+            for (; i < end4; i += 4 * lanes)
+            {
+                Inputs<T, TVec, TOp> a = next;
+                Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + lanes);
+                Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 2 * lanes);
+                Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 3 * lanes);
+                next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 4 * lanes < end4 ? i + 4 * lanes : i);
+                ChunkFrom<T, TVec, TOp, TMode>(a, ref output, i, in op, scale, ref lo0, ref hi0);
+                ChunkFrom<T, TVec, TOp, TMode>(b, ref output, i + lanes, in op, scale, ref lo1, ref hi1);
+                ChunkFrom<T, TVec, TOp, TMode>(c, ref output, i + 2 * lanes, in op, scale, ref lo2, ref hi2);
+                ChunkFrom<T, TVec, TOp, TMode>(d, ref output, i + 3 * lanes, in op, scale, ref lo3, ref hi3);
+            }
         }
         if (i < end)
         {
@@ -263,9 +275,14 @@ internal static class PointwiseDriver
         TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
         nuint end = start + chunks * lanes;
         TVec scaleVector = TVec.Create(scale);
+        // Each chunk's inputs are loaded an iteration ahead, before the previous chunk's store (4K aliasing,
+        // see UnrolledLoop).
+        Inputs<T, TVec, TOp> next = chunks != 0 ? Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, start) : default;
         for (nuint i = start; i < end; i += lanes)
         {
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scaleVector, ref lo0, ref hi0);
+            Inputs<T, TVec, TOp> current = next;
+            next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + lanes < end ? i + lanes : i);
+            ChunkFrom<T, TVec, TOp, TMode>(current, ref output, i, in op, scaleVector, ref lo0, ref hi0);
             (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
             (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
         }
@@ -364,9 +381,38 @@ internal static class PointwiseDriver
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        TVec xv = TVec.Load(ref x, i);
-        TVec yv = TVec.Load(ref y, i);
-        TVec wv = TOp.UsesWeights ? TVec.Load(ref w, i) : default;
+        Inputs<T, TVec, TOp> inputs = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
+        ChunkFrom<T, TVec, TOp, TMode>(inputs, ref output, i, in op, scale, ref lo, ref hi);
+    }
+
+    /// <summary>A chunk's inputs, loaded ahead of the previous chunk's store (see <see cref="RotatingLoop"/>).</summary>
+    private struct Inputs<T, TVec, TOp>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+    {
+        public TVec X, Y, W;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Inputs<T, TVec, TOp> Load(ref T x, ref T y, ref T w, nuint i)
+        {
+            Inputs<T, TVec, TOp> inputs;
+            inputs.X = TVec.Load(ref x, i);
+            inputs.Y = TVec.Load(ref y, i);
+            inputs.W = TOp.UsesWeights ? TVec.Load(ref w, i) : default;
+            return inputs;
+        }
+    }
+
+    /// <summary>One chunk from inputs already loaded: its terms into (lo, hi), its outputs at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ChunkFrom<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp> inputs, ref T output, nuint i, in TOp op, TVec scale, ref TVec lo, ref TVec hi)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        TVec xv = inputs.X, yv = inputs.Y, wv = inputs.W;
         if (TMode.WritesGradient)
         {
             TVec terms = op.ValueAndGradient(xv, yv, wv, scale, out TVec gradient);
