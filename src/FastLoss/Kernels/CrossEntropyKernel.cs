@@ -49,6 +49,9 @@ internal ref struct CrossEntropyProblem<T> where T : unmanaged, IBinaryFloatingP
 /// </remarks>
 internal static class CrossEntropyKernel
 {
+    // Stack buffers are not zeroed on entry (a 4 KB block buffer per call otherwise): the row scratch is
+    // cleared explicitly, the block buffers are always written before they are read.
+    [SkipLocalsInit]
     public static double Run<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -72,6 +75,7 @@ internal static class CrossEntropyKernel
         // weights are then read from a zero-padded copy, and the last rows, where a vector would run past
         // the end of the data, go through a padded copy of the row.
         Span<T> scratch = stackalloc T[4 * 16];
+        scratch.Clear();
         Span<T> paddedWeights = scratch.Slice(0, lanes);
         scoped ref T weights = ref MemoryMarshal.GetReference(problem.ClassWeights);
         if (TWeights.Value && classes < lanes)
@@ -461,6 +465,12 @@ internal static class CrossEntropyKernel
         if (!perRow.IsEmpty)
         {
             TVec.Store(loss, ref MemoryMarshal.GetReference(perRow), 0);
+        }
+        if (typeof(TVec) == typeof(W512<float>))
+        {
+            // The same pairwise tree on two vectors of doubles: lanes i and i + 8, then the halving tree.
+            Vector512<float> f = Unsafe.BitCast<TVec, W512<float>>(loss).V;
+            return W512<double>.ReduceSum(new(Vector512.WidenLower(f) + Vector512.WidenUpper(f)));
         }
         Span<double> d = stackalloc double[16];
         TVec low = zero, high = zero;
