@@ -20,11 +20,23 @@ internal static class Logistic
         // −|x| by setting the sign bit.
         TVec e = VMath.Exp<TVec, T>(x | TVec.CreateConstant(-0.0));
         TVec d = one + e;
-        TVec large = one / d;   // σ(|x|)
-        TVec small = e * large; // σ(−|x|)
         TVec nonNegative = TVec.GreaterThanOrEqual(x, zero);
-        sigmoid = TVec.Select(nonNegative, large, small);
-        sigmoidOfNegative = TVec.Select(nonNegative, small, large);
+        TVec large;
+        if (typeof(T) == typeof(float))
+        {
+            // σ(|x|) = 1/d and σ(−|x|) = e/d with the numerator chosen first: a caller that needs one of the
+            // two pays one division (the other is dead code). The float log1p needs no 1/d.
+            sigmoid = TVec.Select(nonNegative, one, e) / d;
+            sigmoidOfNegative = TVec.Select(nonNegative, e, one) / d;
+            large = default;
+        }
+        else
+        {
+            large = one / d;        // σ(|x|), and 1/d for the double log1p
+            TVec small = e * large; // σ(−|x|)
+            sigmoid = TVec.Select(nonNegative, large, small);
+            sigmoidOfNegative = TVec.Select(nonNegative, small, large);
+        }
         // softplus(−x) = max(−x, 0) + log1p(e^−|x|); MaxSelect(0, −x) is −x for NaN.
         softplusOfNegative = TVec.MaxSelect(zero, -x) + VMath.Log1pUnit<TVec, T>(e, d, large);
     }

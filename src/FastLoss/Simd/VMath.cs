@@ -92,7 +92,7 @@ internal static class VMath
     /// Returns e^r − 1; <paramref name="shifted"/> = x/ln2 + 1.5·2^23 holds k in its low bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec ReduceFused<TVec, T>(TVec x, out TVec shifted, out TVec k)
+    private static TVec ReduceFused<TVec, T>(TVec x, out TVec shifted, out TVec k, bool shortChain = false)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec magic = C<TVec, T>(MagicF);
@@ -103,11 +103,23 @@ internal static class VMath
         r = TVec.MultiplyAdd(k, C<TVec, T>(1.904654323148236e-09), r);
         // e^r − 1 = r + r²·Q(r), Q of degree 4 fitted to (e^r − 1 − r)/r² on [−ln2/2, ln2/2] (Chebyshev,
         // relative error of e^r 1.0e-8, a sixth of an ulp): one step fewer than the Taylor series to r^7.
+        // Horner's scheme has the fewest operations (the softmax exponential, which is throughput-bound);
+        // Estrin's, one more multiply but a chain shorter by one step (Exp, whose callers are latency-bound).
         TVec r2 = r * r;
-        TVec p = TVec.MultiplyAdd(C<TVec, T>(0.001392617611993558), r, C<TVec, T>(0.008363173074513711));
-        p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.041666554662050534));
-        p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.1666657702559799));
-        p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.5));
+        TVec p;
+        if (shortChain)
+        {
+            TVec p23 = TVec.MultiplyAdd(C<TVec, T>(0.1666657702559799), r, C<TVec, T>(0.5));
+            TVec p45 = TVec.MultiplyAdd(C<TVec, T>(0.008363173074513711), r, C<TVec, T>(0.041666554662050534));
+            p = TVec.MultiplyAdd(TVec.MultiplyAdd(C<TVec, T>(0.001392617611993558), r2, p45), r2, p23);
+        }
+        else
+        {
+            p = TVec.MultiplyAdd(C<TVec, T>(0.001392617611993558), r, C<TVec, T>(0.008363173074513711));
+            p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.041666554662050534));
+            p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.1666657702559799));
+            p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.5));
+        }
         return TVec.MultiplyAdd(r2, p, r);
     }
 
@@ -152,7 +164,7 @@ internal static class VMath
             {
                 return ExpSingleWide<TVec, T>(x);
             }
-            TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, out _);
+            TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, out _, shortChain: true);
             TVec scale = ScaleFromShifted<TVec, T>(shifted);
             return TVec.MultiplyAdd(qf, scale, scale);
         }
@@ -175,7 +187,7 @@ internal static class VMath
     private static TVec ExpSingleWide<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec clamped = TVec.MinSelect(C<TVec, T>(89.0), TVec.MaxSelect(C<TVec, T>(-104.0), x));
-        TVec q = ReduceFused<TVec, T>(clamped, out TVec shifted, out _);
+        TVec q = ReduceFused<TVec, T>(clamped, out TVec shifted, out _, shortChain: true);
         TVec kBits = TVec.SubtractBits(shifted, TVec.CreateBits(MagicBitsF));
         TVec j = TVec.ShiftRightArithmeticBits(kBits, 1);
         TVec bias = TVec.CreateBits(127);
