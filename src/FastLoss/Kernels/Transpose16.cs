@@ -111,24 +111,7 @@ internal static class Transpose16
         Vector512<float> r13 = Vector512.LoadUnsafe(ref from, 13 * n);
         Vector512<float> r14 = Vector512.LoadUnsafe(ref from, 14 * n);
         Vector512<float> r15 = Vector512.LoadUnsafe(ref from, 15 * n);
-        InPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
-        // Columns past the last class are not stored.
-        if (0 < classes) { r0.StoreUnsafe(ref to, 0); }
-        if (1 < classes) { r1.StoreUnsafe(ref to, 16); }
-        if (2 < classes) { r2.StoreUnsafe(ref to, 32); }
-        if (3 < classes) { r3.StoreUnsafe(ref to, 48); }
-        if (4 < classes) { r4.StoreUnsafe(ref to, 64); }
-        if (5 < classes) { r5.StoreUnsafe(ref to, 80); }
-        if (6 < classes) { r6.StoreUnsafe(ref to, 96); }
-        if (7 < classes) { r7.StoreUnsafe(ref to, 112); }
-        if (8 < classes) { r8.StoreUnsafe(ref to, 128); }
-        if (9 < classes) { r9.StoreUnsafe(ref to, 144); }
-        if (10 < classes) { r10.StoreUnsafe(ref to, 160); }
-        if (11 < classes) { r11.StoreUnsafe(ref to, 176); }
-        if (12 < classes) { r12.StoreUnsafe(ref to, 192); }
-        if (13 < classes) { r13.StoreUnsafe(ref to, 208); }
-        if (14 < classes) { r14.StoreUnsafe(ref to, 224); }
-        if (15 < classes) { r15.StoreUnsafe(ref to, 240); }
+        ColumnsOut(ref to, classes, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15);
     }
 
     /// <summary>rows[i·classes + c] = columns[c·16 + i] for 16 rows of <paramref name="classes"/> ≤ 16; writes nothing else.</summary>
@@ -185,6 +168,29 @@ internal static class Transpose16
         }
     }
 
+    /// <summary>Transposes 16 loaded rows and stores the first <paramref name="classes"/> columns (16 floats apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnsOut(ref float to, int classes, Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5, Vector512<float> r6, Vector512<float> r7, Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11, Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15)
+    {
+        InPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
+        if (0 < classes) { r0.StoreUnsafe(ref to, 0); }
+        if (1 < classes) { r1.StoreUnsafe(ref to, 16); }
+        if (2 < classes) { r2.StoreUnsafe(ref to, 32); }
+        if (3 < classes) { r3.StoreUnsafe(ref to, 48); }
+        if (4 < classes) { r4.StoreUnsafe(ref to, 64); }
+        if (5 < classes) { r5.StoreUnsafe(ref to, 80); }
+        if (6 < classes) { r6.StoreUnsafe(ref to, 96); }
+        if (7 < classes) { r7.StoreUnsafe(ref to, 112); }
+        if (8 < classes) { r8.StoreUnsafe(ref to, 128); }
+        if (9 < classes) { r9.StoreUnsafe(ref to, 144); }
+        if (10 < classes) { r10.StoreUnsafe(ref to, 160); }
+        if (11 < classes) { r11.StoreUnsafe(ref to, 176); }
+        if (12 < classes) { r12.StoreUnsafe(ref to, 192); }
+        if (13 < classes) { r13.StoreUnsafe(ref to, 208); }
+        if (14 < classes) { r14.StoreUnsafe(ref to, 224); }
+        if (15 < classes) { r15.StoreUnsafe(ref to, 240); }
+    }
+
     /// <summary><see cref="ToColumns"/> for a block at the end of the data: every row read under a mask.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static unsafe void ToColumnsMasked(ref float from, ref float to, int classes)
@@ -210,23 +216,7 @@ internal static class Transpose16
             Vector512<float> r13 = Avx512F.MaskLoad(p + 13 * n, mask, zero);
             Vector512<float> r14 = Avx512F.MaskLoad(p + 14 * n, mask, zero);
             Vector512<float> r15 = Avx512F.MaskLoad(p + 15 * n, mask, zero);
-            InPlace(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8, ref r9, ref r10, ref r11, ref r12, ref r13, ref r14, ref r15);
-            if (0 < classes) { r0.StoreUnsafe(ref to, 0); }
-            if (1 < classes) { r1.StoreUnsafe(ref to, 16); }
-            if (2 < classes) { r2.StoreUnsafe(ref to, 32); }
-            if (3 < classes) { r3.StoreUnsafe(ref to, 48); }
-            if (4 < classes) { r4.StoreUnsafe(ref to, 64); }
-            if (5 < classes) { r5.StoreUnsafe(ref to, 80); }
-            if (6 < classes) { r6.StoreUnsafe(ref to, 96); }
-            if (7 < classes) { r7.StoreUnsafe(ref to, 112); }
-            if (8 < classes) { r8.StoreUnsafe(ref to, 128); }
-            if (9 < classes) { r9.StoreUnsafe(ref to, 144); }
-            if (10 < classes) { r10.StoreUnsafe(ref to, 160); }
-            if (11 < classes) { r11.StoreUnsafe(ref to, 176); }
-            if (12 < classes) { r12.StoreUnsafe(ref to, 192); }
-            if (13 < classes) { r13.StoreUnsafe(ref to, 208); }
-            if (14 < classes) { r14.StoreUnsafe(ref to, 224); }
-            if (15 < classes) { r15.StoreUnsafe(ref to, 240); }
+            ColumnsOut(ref to, classes, r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15);
         }
     }
 
