@@ -55,6 +55,21 @@ public class CrossEntropy<T> : ISized where T : unmanaged, IBinaryFloatingPointI
         {
             _targets[i] = T.CreateTruncating(rng.NextDouble() * 2 / Classes);
         }
+        Verify();
+    }
+
+    /// <summary>FastLoss on this case's data against the scalar loop in double (see <see cref="Verification"/>).</summary>
+    private void Verify()
+    {
+        CrossEntropy<double> reference = new() { Shape = Shape, Form = Form.Fused, Variant = Variant };
+        reference._logits = Verification.Widen(_logits);
+        reference._targets = Verification.Widen(_targets);
+        reference._labels = _labels;
+        reference._gradient = new double[_gradient.Length];
+        double expected = reference.Scalar();
+        T loss = FastLoss();
+        Verification.Check<T>($"{Variant} {typeof(T).Name} {Shape} {Form}", loss, expected, Form == Form.Fused ? _gradient : default,
+            Form == Form.Fused ? reference._gradient : default);
     }
 
     [Benchmark(Baseline = true)]

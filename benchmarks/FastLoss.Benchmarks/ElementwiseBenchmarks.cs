@@ -54,6 +54,24 @@ public class Elementwise<T> : ISized where T : unmanaged, IBinaryFloatingPointIe
             _x[i] = T.CreateTruncating(x);
             _y[i] = T.CreateTruncating(y);
         }
+        Verify();
+    }
+
+    /// <summary>FastLoss on this case's data against the scalar loop in double (see <see cref="Verification"/>).</summary>
+    private void Verify()
+    {
+        ElementwiseLoss<double> reference = ElementwiseLoss<double>.All[Loss];
+        double[] x = Verification.Widen(_x), y = Verification.Widen(_y), g = new double[N], scratch = new double[N];
+        string what = $"{Loss} {typeof(T).Name} N={N} {Form}";
+        if (Form == Form.Fused)
+        {
+            double expected = reference.ScalarFused(x, y, g, scratch);
+            Verification.Check<T>(what, _loss.FastLossFused(_x, _y, _g, _scratch), expected, _g, g);
+        }
+        else
+        {
+            Verification.Check<T>(what, _loss.FastLossValue(_x, _y, _scratch), reference.ScalarValue(x, y, scratch), default, default);
+        }
     }
 
     [Benchmark(Baseline = true)]

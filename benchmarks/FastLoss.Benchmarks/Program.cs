@@ -35,9 +35,13 @@ public static class Program
             {
                 return Compare.Run(args.Skip(1).ToArray());
             }
+            if (args.Length > 0 && args[0] == "verify")
+            {
+                return VerifyAll();
+            }
             if (args.Length > 0 && !args[0].StartsWith('-'))
             {
-                Console.Error.WriteLine($"Unknown command '{args[0]}'. Use no arguments (quick default), 'compare <resultsA> <resultsB>', or BenchmarkDotNet options such as --filter '*', --list flat.");
+                Console.Error.WriteLine($"Unknown command '{args[0]}'. Use no arguments (quick default), 'compare <resultsA> <resultsB>', 'verify', or BenchmarkDotNet options such as --filter '*', --list flat.");
                 return 2;
             }
             string results = ResultsFolder();
@@ -58,6 +62,41 @@ public static class Program
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Runs every benchmark case's setup, which checks FastLoss against the scalar loop in double, without
+    /// timing anything (the 16M sizes are left to the timed runs, which check them the same way).
+    /// </summary>
+    private static int VerifyAll()
+    {
+        int cases = 0;
+        foreach (string loss in ElementwiseLoss<float>.All.Keys)
+        {
+            foreach (int n in new[] { 4096, 65536, 1 << 20, 1_000_003 })
+            {
+                foreach (Form form in new[] { Form.Fused, Form.Value })
+                {
+                    new Elementwise<float> { Loss = loss, N = n, Form = form }.Setup();
+                    new Elementwise<double> { Loss = loss, N = n, Form = form }.Setup();
+                    cases += 2;
+                }
+            }
+        }
+        foreach (string shape in new[] { "256x10", "256x1000", "64x32000" })
+        {
+            foreach (string variant in new[] { "Labels", "SoftTargets", "NLL" })
+            {
+                foreach (Form form in new[] { Form.Fused, Form.Value })
+                {
+                    new CrossEntropy<float> { Shape = shape, Form = form, Variant = variant }.Setup();
+                    new CrossEntropy<double> { Shape = shape, Form = form, Variant = variant }.Setup();
+                    cases += 2;
+                }
+            }
+        }
+        Console.WriteLine($"{cases} benchmark cases: FastLoss agrees with the scalar loop in double");
+        return 0;
     }
 
     private static IConfig Config(string results, bool quick)
