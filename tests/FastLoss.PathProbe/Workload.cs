@@ -52,6 +52,7 @@ public static class Workload
                     Add(hash, Loss.PoissonNegativeLogLikelihood(p, t, grad, r), grad);
                     Add(hash, Loss.BinaryCrossEntropy<T>(probabilities, binary, grad, r, weights: ww), grad);
                     Add(hash, Loss.BinaryCrossEntropyWithLogits<T>(p, binary, grad, r, weights: ww, positiveWeight: T.CreateTruncating(2)), grad);
+                    Add(hash, Loss.BinaryCrossEntropyWithLogits<T>(p, binary, grad, r, weights: ww), grad);
                     Add(hash, Loss.Hinge<T>(p, signs, grad, r), grad);
                     Add(hash, Loss.SquaredHinge<T>(p, signs, grad, r), grad);
                     Add(hash, Loss.SigmoidFocal<T>(p, probabilities, grad, r, alpha: 0.25, gamma: 1.5), grad);
