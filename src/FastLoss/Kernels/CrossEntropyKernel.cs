@@ -321,11 +321,10 @@ internal static class CrossEntropyKernel
             Transpose(blockLogits.Slice(0, classes * lanes), xs, lanes, classes);
         }
 
-        // Lane vectors: the label as a T (labels are below 32 here, so exact), whether the row is ignored
-        // (a mask), then what the vertical pass finds.
-        Span<T> v = stackalloc T[7 * 16];
-        Span<T> labelS = v.Slice(0, lanes), ignoredS = v.Slice(lanes, lanes), maxS = v.Slice(2 * lanes, lanes);
-        Span<T> sumS = v.Slice(3 * lanes, lanes), pickedS = v.Slice(4 * lanes, lanes), weightS = v.Slice(5 * lanes, lanes), logS = v.Slice(6 * lanes, lanes);
+        // Lane vectors, `lanes` apart: the label as a T (labels are below 32 here, so exact), whether the row
+        // is ignored (a mask), then what the vertical pass finds: maximum, Σ e, the label's logit, its weight.
+        Span<T> v = stackalloc T[6 * 16];
+        Span<T> labelS = v.Slice(0, lanes), ignoredS = v.Slice(lanes, lanes);
         ReadOnlySpan<int> labels = problem.Labels.Slice(firstRow, lanes);
         if (shuffled)
         {
@@ -386,7 +385,7 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         int lanes = TVec.Count;
-        if (xs.Length < classes * lanes || v.Length < 7 * lanes || (TWeights.Value && classWeights.Length < classes))
+        if (xs.Length < classes * lanes || v.Length < 6 * lanes || (TWeights.Value && classWeights.Length < classes))
         {
             throw new ArgumentException("label block: the buffers do not match");
         }
@@ -435,7 +434,7 @@ internal static class CrossEntropyKernel
         where TVec : struct, IVec<TVec, T>
     {
         int lanes = TVec.Count;
-        if (v.Length < 7 * lanes || (!perRow.IsEmpty && perRow.Length < lanes) || (!exponentials.IsEmpty && exponentials.Length < classes * lanes))
+        if (v.Length < 6 * lanes || (!perRow.IsEmpty && perRow.Length < lanes) || (!exponentials.IsEmpty && exponentials.Length < classes * lanes))
         {
             throw new ArgumentException("label block: the buffers do not match");
         }
