@@ -268,6 +268,8 @@ internal static class CrossEntropyKernel
             TVec.Store(TVec.Load(ref xs[0], offset) * kv - b, ref xs[0], offset);
         }
         Span<T> gradient = problem.Gradient.Slice(firstRow * classes, classes * lanes);
+        // The class-major block is `classes` rows of `lanes`: transposing it gives the rows back.
+        Transpose(xs, gradient, classes, lanes);
         for (int i = 0; i < lanes; i++)
         {
             Span<T> row = gradient.Slice(i * classes, classes);
@@ -275,13 +277,6 @@ internal static class CrossEntropyKernel
             {
                 row.Clear();
                 continue;
-            }
-            // Column i of the transposed block back into row i (both spans checked by their slices above).
-            ref T destination = ref MemoryMarshal.GetReference(row);
-            ref T source = ref Unsafe.Add(ref MemoryMarshal.GetReference(xs), i);
-            for (int c = 0; c < classes; c++)
-            {
-                Unsafe.Add(ref destination, c) = Unsafe.Add(ref source, c * lanes);
             }
             if (!TSoft.Value)
             {
@@ -358,18 +353,8 @@ internal static class CrossEntropyKernel
             Transpose16.ToRows(MemoryMarshal.Cast<T, float>(xs), MemoryMarshal.Cast<T, float>(gradient), classes);
             return blockLoss;
         }
-        // Column i of the transposed block back into row i (both spans checked by their slices).
-        ref T destination = ref MemoryMarshal.GetReference(gradient);
-        ref T source = ref MemoryMarshal.GetReference(xs);
-        for (int i = 0; i < lanes; i++)
-        {
-            ref T row = ref Unsafe.Add(ref destination, i * classes);
-            ref T column = ref Unsafe.Add(ref source, i);
-            for (int c = 0; c < classes; c++)
-            {
-                Unsafe.Add(ref row, c) = Unsafe.Add(ref column, c * lanes);
-            }
-        }
+        // The class-major block is `classes` rows of `lanes`: transposing it gives the rows back.
+        Transpose(xs, gradient, classes, lanes);
         return blockLoss;
     }
 
@@ -486,8 +471,8 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
-    /// destination[c·rows + i] = source[i·classes + c]: a block of rows into class-major order. The lengths are
-    /// checked once here, so the copy itself runs without per-element bounds checks.
+    /// destination[c·rows + i] = source[i·classes + c]: a block of rows into class-major order (and, called with
+    /// the two counts swapped, back). The lengths are checked once here, so the copy itself runs without per-element bounds checks.
     /// </summary>
     private static void Transpose<T>(ReadOnlySpan<T> source, Span<T> destination, int rows, int classes)
     {

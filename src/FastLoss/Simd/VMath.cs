@@ -92,12 +92,12 @@ internal static class VMath
     /// Returns e^r − 1; <paramref name="shifted"/> = x/ln2 + 1.5·2^23 holds k in its low bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec ReduceFused<TVec, T>(TVec x, out TVec shifted, out TVec k, bool shortChain = false)
+    private static TVec ReduceFused<TVec, T>(TVec x, out TVec shifted, bool shortChain = false)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec magic = C<TVec, T>(MagicF);
         shifted = TVec.MultiplyAdd(x, C<TVec, T>(1.44269504088896341), magic);
-        k = shifted - magic;
+        TVec k = shifted - magic;
         // ln2 = 0.693147182464599609375 (float) + -1.904654323148236e-09: x − k·ln2_hi is exact.
         TVec r = TVec.MultiplyAdd(k, C<TVec, T>(-0.693147182464599609375), x);
         r = TVec.MultiplyAdd(k, C<TVec, T>(1.904654323148236e-09), r);
@@ -164,15 +164,15 @@ internal static class VMath
             {
                 return ExpSingleWide<TVec, T>(x);
             }
-            TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, out _, shortChain: true);
+            TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, shortChain: true);
             TVec scale = ScaleFromShifted<TVec, T>(shifted);
             return TVec.MultiplyAdd(qf, scale, scale);
         }
-        // Far below the subnormal range the result is 0. Computing it anyway (a product that underflows)
+        // Double. Far below the subnormal range the result is 0. Computing it anyway (a product that underflows)
         // costs a microcode assist per instruction on x86, and masked lanes (−∞) are common in the kernels:
         // such lanes compute e^0 and are replaced.
         TVec zero = C<TVec, T>(0.0);
-        TVec vanishes = TVec.LessThan(x, IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0));
+        TVec vanishes = TVec.LessThan(x, C<TVec, T>(-746.0));
         TVec q = ExpCore<TVec, T>(TVec.Select(vanishes, zero, x), out TVec s1, out TVec s2, out _);
         return TVec.Select(vanishes, zero, ((C<TVec, T>(1.0) + q) * s1) * s2);
     }
@@ -187,7 +187,7 @@ internal static class VMath
     private static TVec ExpSingleWide<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec clamped = TVec.MinSelect(C<TVec, T>(89.0), TVec.MaxSelect(C<TVec, T>(-104.0), x));
-        TVec q = ReduceFused<TVec, T>(clamped, out TVec shifted, out _, shortChain: true);
+        TVec q = ReduceFused<TVec, T>(clamped, out TVec shifted, shortChain: true);
         TVec kBits = TVec.SubtractBits(shifted, TVec.CreateBits(MagicBitsF));
         TVec j = TVec.ShiftRightArithmeticBits(kBits, 1);
         TVec bias = TVec.CreateBits(127);
@@ -210,7 +210,7 @@ internal static class VMath
         if (IsSingle<T>())
         {
             // MaxSelect(lo, x) is lo where x < lo and x otherwise, NaN included.
-            TVec qf = ReduceFused<TVec, T>(TVec.MaxSelect(lo, x), out TVec shifted, out _);
+            TVec qf = ReduceFused<TVec, T>(TVec.MaxSelect(lo, x), out TVec shifted);
             TVec scale = ScaleFromShifted<TVec, T>(shifted);
             return TVec.MultiplyAdd(qf, scale, scale);
         }

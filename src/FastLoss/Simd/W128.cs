@@ -218,9 +218,6 @@ internal struct W128<T> : IVec<W128<T>, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Max(T a, T b) => a > b ? a : b;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> Evaluate<TEvaluator>(ref TEvaluator evaluator, nuint index) where TEvaluator : struct, IEvaluator<T>, allows ref struct
         => evaluator.Run<W128<T>>(index);
 
