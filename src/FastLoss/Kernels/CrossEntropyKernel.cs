@@ -758,11 +758,6 @@ internal static class CrossEntropyKernel
             // The next row's maximum pass would otherwise wait for it from L3 or memory: ask for it now, while
             // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
             Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
-            if (writes)
-            {
-                // Likewise the lines of the next gradient row, so that its stores find them in cache.
-                Prefetch.Read(ref Unsafe.Add(ref g, offset + (nuint)classes));
-            }
             TVec e = SoftmaxExponential<T, TVec>(ref x, offset, xv, m, sums.Max);
             AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, e, m - xv, ref t, ref w, offset, secondSum);
             if (writes)
