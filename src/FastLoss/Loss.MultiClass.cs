@@ -79,10 +79,12 @@ public static partial class Loss
         if (writesGradient)
         {
             Guard.Output(gradient, logits, classWeights, default);
+            MultiClass.SeparateFromLabels(gradient, labels, nameof(gradient));
         }
         else if (form == Form.PerRow)
         {
             MultiClass.PerRowDestination(perRow, rows, logits, classWeights);
+            MultiClass.SeparateFromLabels(perRow, labels, "destination");
         }
         double denominator = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
         if (rows == 0)

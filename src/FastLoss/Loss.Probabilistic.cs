@@ -47,6 +47,7 @@ public static partial class Loss
     {
         double denominator = CheckNegativeLogLikelihood(logProbabilities, labels, classes, reduction, classWeights, ignoreIndex);
         Guard.Output(gradient, logProbabilities, classWeights, default);
+        MultiClass.SeparateFromLabels(gradient, labels, nameof(gradient));
         if (labels.IsEmpty)
         {
             return Pointwise.Empty<T>(reduction);
@@ -75,6 +76,7 @@ public static partial class Loss
     {
         CheckNegativeLogLikelihood(logProbabilities, labels, classes, Reduction.Sum, classWeights, ignoreIndex);
         MultiClass.PerRowDestination(destination, labels.Length, logProbabilities, classWeights);
+        MultiClass.SeparateFromLabels(destination, labels, nameof(destination));
         MultiClass.NegativeLogLikelihoodSum(logProbabilities, labels, classes, classWeights, ignoreIndex, destination);
     }
 

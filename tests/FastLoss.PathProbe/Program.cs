@@ -2,10 +2,18 @@ using System;
 
 namespace FastLoss.PathProbe;
 
+/// <summary>
+/// The child process of the tests. No arguments: the instruction-set path the runtime allows and the hash of
+/// <see cref="Workload"/>. <c>label-race N</c>: <see cref="LabelRace"/> with N calls per shape.
+/// </summary>
 public static class Program
 {
-    public static int Main()
+    public static int Main(string[] args)
     {
+        if (args.Length == 2 && args[0] == "label-race")
+        {
+            return LabelRace.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
         Console.WriteLine($"{KernelPaths.Supported} {Workload.Hash()}");
         return 0;
     }

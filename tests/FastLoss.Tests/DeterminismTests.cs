@@ -1,6 +1,4 @@
 using System;
-using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Numerics;
 using System.Runtime.Intrinsics;
@@ -141,10 +139,9 @@ public class DeterminismTests
     [Fact]
     public void ChildProcessesUnderEachSwitchTakeANarrowerPathAndGiveTheSameBits()
     {
-        string probe = ProbePath();
         // The child with no switch runs on what the hardware offers (this process may itself run under a switch).
         string expectedHash = RunInProcessOnDefaultPath();
-        (KernelPath hardware, string defaultHash) = RunProbe(probe, "");
+        (KernelPath hardware, string defaultHash) = RunProbe("");
         Assert.True(expectedHash == defaultHash, $"default on {hardware}: hash {defaultHash}, in-process {expectedHash}");
         Assert.True(hardware >= KernelPaths.Supported, $"the unswitched child runs on {hardware}, narrower than this process's {KernelPaths.Supported}");
         (string Setting, KernelPath AtMost)[] runs =
@@ -155,7 +152,7 @@ public class DeterminismTests
         ];
         foreach ((string setting, KernelPath atMost) in runs)
         {
-            (KernelPath path, string hash) = RunProbe(probe, setting);
+            (KernelPath path, string hash) = RunProbe(setting);
             Assert.True(path <= atMost, $"{setting}=0: probe ran on {path}, expected at most {atMost}");
             // Each switch really takes the path away (on a CPU without AVX-512 the first one has nothing to take).
             Assert.True(hardware <= atMost || path < hardware, $"{setting}=0 did not narrow the path ({path})");
@@ -177,32 +174,10 @@ public class DeterminismTests
         }
     }
 
-    private static string ProbePath()
+    private static (KernelPath Path, string Hash) RunProbe(string setting)
     {
-        // tests/FastLoss.Tests/bin/<Configuration>/<tfm>/ → tests/FastLoss.PathProbe/bin/<Configuration>/<tfm>/
-        DirectoryInfo tfm = new(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string configuration = tfm.Parent!.Name;
-        string probe = Path.GetFullPath(Path.Combine(tfm.FullName, "..", "..", "..", "..", "FastLoss.PathProbe", "bin", configuration, tfm.Name, "FastLoss.PathProbe.dll"));
-        Assert.True(File.Exists(probe), $"path probe not built: {probe}");
-        return probe;
-    }
-
-    private static (KernelPath Path, string Hash) RunProbe(string probe, string setting)
-    {
-        ProcessStartInfo start = new("dotnet", [probe]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string name in new[] { "DOTNET_EnableAVX512", "DOTNET_EnableAVX2", "DOTNET_EnableHWIntrinsic", KernelPaths.EnvironmentVariable })
-        {
-            start.Environment.Remove(name);
-        }
-        if (setting != "")
-        {
-            start.Environment[setting] = "0";
-        }
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "probe timed out");
-        Assert.True(process.ExitCode == 0, $"probe failed ({process.ExitCode}): {error}");
+        (int exitCode, string output, string error) = ChildProbe.Run(setting);
+        Assert.True(exitCode == 0, $"probe failed ({exitCode}): {error}");
         string[] parts = output.Trim().Split(' ');
         return (Enum.Parse<KernelPath>(parts[0]), parts[1]);
     }

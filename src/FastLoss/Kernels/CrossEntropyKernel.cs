@@ -129,7 +129,8 @@ internal static class CrossEntropyKernel
             int label = 0;
             if (!TSoft.Value)
             {
-                label = problem.Labels[r];
+                // Read once and checked where it is used as an index (see MultiClass.Use).
+                label = MultiClass.Use(problem.Labels[r], classes, problem.IgnoreIndex, r);
                 if (label == problem.IgnoreIndex)
                 {
                     if (writesGradient)
@@ -213,11 +214,13 @@ internal static class CrossEntropyKernel
         Span<T> weightedS = scalars.Slice(3 * lanes, lanes), plainS = scalars.Slice(4 * lanes, lanes), factorS = scalars.Slice(5 * lanes, lanes);
         Span<double> labelLogit = stackalloc double[16];
         Span<double> labelWeight = stackalloc double[16];
+        // Each label read once, checked, and used from here (see MultiClass.Use).
+        Span<int> labels = stackalloc int[16];
         if (!TSoft.Value)
         {
             for (int i = 0; i < lanes; i++)
             {
-                int label = problem.Labels[firstRow + i];
+                int label = labels[i] = MultiClass.Use(problem.Labels[firstRow + i], classes, problem.IgnoreIndex, firstRow + i);
                 bool ignored = label == problem.IgnoreIndex;
                 labelLogit[i] = ignored ? 0 : Constant.ToDouble(xs[label * lanes + i]);
                 labelWeight[i] = ignored ? 0 : TWeights.Value ? Constant.ToDouble(problem.ClassWeights[label]) : 1.0;
@@ -244,7 +247,7 @@ internal static class CrossEntropyKernel
                 double nll = wy * ((Constant.ToDouble(maxS[i]) - labelLogit[i]) + log);
                 losses[i] = smoothing ? (1 - eps) * nll + eps / classes * (Constant.ToDouble(weightedS[i]) + k.WeightTotal * log) : nll;
                 coefficient = (1 - eps) * wy + eps / classes * k.WeightTotal;
-                if (problem.Labels[firstRow + i] == problem.IgnoreIndex)
+                if (labels[i] == problem.IgnoreIndex)
                 {
                     losses[i] = 0;
                 }
@@ -273,7 +276,7 @@ internal static class CrossEntropyKernel
         for (int i = 0; i < lanes; i++)
         {
             Span<T> row = gradient.Slice(i * classes, classes);
-            if (!TSoft.Value && problem.Labels[firstRow + i] == problem.IgnoreIndex)
+            if (!TSoft.Value && labels[i] == problem.IgnoreIndex)
             {
                 row.Clear();
                 continue;
@@ -281,7 +284,7 @@ internal static class CrossEntropyKernel
             if (!TSoft.Value)
             {
                 // The label's own −(1 − ε)·w_y, as in the row kernel.
-                row[problem.Labels[firstRow + i]] -= Constant.Of<T>((1 - eps) * labelWeight[i] * k.Scale);
+                row[labels[i]] -= Constant.Of<T>((1 - eps) * labelWeight[i] * k.Scale);
             }
         }
     }
@@ -331,11 +334,13 @@ internal static class CrossEntropyKernel
         }
         else
         {
+            // Labels are only compared with class indices here, never used as one; each is read once.
             T allSet = typeof(T) == typeof(float) ? Unsafe.BitCast<int, T>(-1) : Unsafe.BitCast<long, T>(-1L);
             for (int i = 0; i < lanes; i++)
             {
-                bool ignored = labels[i] == problem.IgnoreIndex;
-                labelS[i] = Constant.Of<T>(ignored ? -1 : labels[i]);
+                int label = labels[i];
+                bool ignored = label == problem.IgnoreIndex;
+                labelS[i] = Constant.Of<T>(ignored ? -1 : label);
                 ignoredS[i] = ignored ? allSet : Constant.Of<T>(0.0);
             }
         }

@@ -1,5 +1,7 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace FastLoss.Kernels;
 
@@ -45,6 +47,39 @@ internal static class MultiClass
         }
     }
 
+    /// <summary>
+    /// An output written while labels are read must not share memory with them: the kernels would read labels
+    /// they had just overwritten (as any other overlap of an output with an input, it is an error).
+    /// </summary>
+    public static void SeparateFromLabels<T>(Span<T> output, ReadOnlySpan<int> labels, string outputName)
+        where T : unmanaged
+    {
+        if (MemoryMarshal.AsBytes((ReadOnlySpan<T>)output).Overlaps(MemoryMarshal.AsBytes(labels)))
+        {
+            throw new ArgumentException($"{outputName} overlaps labels; it must be separate from them.", outputName);
+        }
+    }
+
+    /// <summary>
+    /// A label as a kernel uses it: read once from the caller's memory and checked right there, because that
+    /// memory may have changed since <see cref="LabelWeightTotal"/> checked it (another thread writing it during
+    /// the call). A label used as an index is always this value, never a second read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Use(int label, int classes, int ignoreIndex, int row)
+    {
+        if (label != ignoreIndex && (uint)label >= (uint)classes)
+        {
+            ThrowChanged(label, classes, row);
+        }
+        return label;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowChanged(int label, int classes, int row)
+        => throw new ArgumentOutOfRangeException("labels", label,
+            $"labels[{row}] (row {row}) is {label}, outside [0, {classes}): the labels changed while the call was reading them.");
+
     /// <summary>Checks the labels' count against the rows.</summary>
     public static void LabelCount(ReadOnlySpan<int> labels, int rows)
     {
@@ -61,7 +96,7 @@ internal static class MultiClass
         double sum = 0;
         for (int r = 0; r < labels.Length; r++)
         {
-            int label = labels[r];
+            int label = Use(labels[r], classes, ignoreIndex, r);
             double loss = 0;
             if (label != ignoreIndex)
             {
@@ -84,7 +119,7 @@ internal static class MultiClass
         gradient.Clear();
         for (int r = 0; r < labels.Length; r++)
         {
-            int label = labels[r];
+            int label = Use(labels[r], classes, ignoreIndex, r);
             if (label != ignoreIndex)
             {
                 double w = classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[label]);
