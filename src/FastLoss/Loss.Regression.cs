@@ -491,7 +491,13 @@ public static partial class Loss
     /// <param name="predictions">The predictions <c>p</c>.</param>
     /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
     /// <returns>The RMSE; NaN for empty input.</returns>
-    /// <remarks>The mean is taken in double in an order fixed by the library (bit-identical on every CPU); the square root of it is rounded once to <typeparamref name="T"/>.</remarks>
+    /// <remarks>
+    /// The mean is taken in double in an order fixed by the library (bit-identical on every CPU); the square root
+    /// of it is rounded once to <typeparamref name="T"/>. Right for every finite input: where the squares would
+    /// overflow or fall below the normal range of <typeparamref name="T"/> (|p − t| beyond about 1.8e19 or below
+    /// 1e-15 in float, 1.3e154 and 1e-146 in double), a second pass takes them of the differences scaled by a power
+    /// of two, as <c>hypot</c> does. ∞ only where the RMSE itself exceeds <typeparamref name="T"/>'s range.
+    /// </remarks>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
@@ -499,7 +505,12 @@ public static partial class Loss
     {
         Guard.Supported<T>();
         Guard.SameLength(predictions, targets);
-        return predictions.IsEmpty ? T.NaN : T.CreateTruncating(Math.Sqrt(MeanSquare(predictions, targets)));
+        if (predictions.IsEmpty)
+        {
+            return T.NaN;
+        }
+        double scaledRms = ScaledRootMeanSquare(predictions, targets, out T scale);
+        return T.CreateTruncating(scaledRms / double.CreateTruncating(scale));
     }
 
     /// <summary>Root mean squared error, and its gradient <c>(p − t)/(n·rmse)</c> (0 everywhere where the RMSE is 0).</summary>
@@ -508,7 +519,11 @@ public static partial class Loss
     /// <param name="targets">The targets <c>t</c>, as many as <paramref name="predictions"/>.</param>
     /// <param name="gradient">Receives <c>∂rmse/∂predictions[i]</c>; as long as <paramref name="predictions"/>, separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <returns>The RMSE; NaN for empty input (nothing is written).</returns>
-    /// <remarks>The gradient needs the RMSE first, so this reads the inputs twice: once to reduce and once to write the gradient.</remarks>
+    /// <remarks>
+    /// The gradient needs the RMSE first, so this reads the inputs twice: once to reduce and once to write the
+    /// gradient (three times where the squares need scaling, see the value-only overload). The gradient is right
+    /// for every finite input too: it is formed from the scaled differences and the scaled RMSE, each in range.
+    /// </remarks>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient)
@@ -521,15 +536,41 @@ public static partial class Loss
         {
             return T.NaN;
         }
-        double rmse = Math.Sqrt(MeanSquare(predictions, targets));
-        T result = T.CreateTruncating(rmse);
-        // d/(n·rmse); where rmse is 0 every d is 0 and so is the gradient.
-        T factor = rmse == 0 ? T.Zero : T.CreateTruncating(1.0 / (predictions.Length * rmse));
-        Pointwise.PerElement(predictions, targets, default, gradient, new ScaledDifferenceOperator<T>(factor));
+        double scaledRms = ScaledRootMeanSquare(predictions, targets, out T scale);
+        T result = T.CreateTruncating(scaledRms / double.CreateTruncating(scale));
+        // (p·s − t·s)/(n·rmse·s); where the RMSE is 0 every difference is 0 and so is the gradient.
+        T factor = scaledRms == 0 ? T.Zero : T.CreateTruncating(1.0 / (predictions.Length * scaledRms));
+        Pointwise.PerElement(predictions, targets, default, gradient, new ScaledDifferenceOperator<T>(scale, factor));
         return result;
     }
 
-    private static double MeanSquare<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
+    /// <summary>
+    /// sqrt(mean((p·s − t·s)²)) and the power of two s it was taken with: 1 where the squares of the plain
+    /// differences are in range, else one chosen from the first pass's sum, so that the largest scaled difference
+    /// is near 2^60 (float) or 2^480 (double): its square is far from overflow, even summed over 2^31 elements,
+    /// and any difference small enough to lose its square to underflow is below 2^-120 of the largest.
+    /// </summary>
+    private static double ScaledRootMeanSquare<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, out T scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Dispatch.Pointwise<T, SquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, default, T.One) / predictions.Length;
+    {
+        bool single = typeof(T) == typeof(float);
+        int n = predictions.Length;
+        double sum = Dispatch.Pointwise<T, SquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, default, T.One);
+        scale = T.One;
+        // Squares below T's normal range lose bits (at most 2^-150 or 2^-1075 each): below this sum that could be
+        // more than 2^-50 (2^-105) of it. An infinite sum may come from finite differences whose squares overflow.
+        double smallest = n * Math.ScaleB(1.0, single ? -100 : -970);
+        if (!(sum < smallest) && !double.IsPositiveInfinity(sum))
+        {
+            return Math.Sqrt(sum / n);
+        }
+        // A bound on max |p − t|: every difference whose square is normal has it in the sum; the others are below
+        // the square root of T's smallest normal. Where the sum overflowed, p − t itself may have: 2·MaxValue.
+        int log2Bound = double.IsPositiveInfinity(sum)
+            ? (single ? 129 : 1025)
+            : Math.ILogB(Math.Max(Math.Sqrt(sum) * (1 + 1e-6), Math.ScaleB(1.0, single ? -63 : -511))) + 1;
+        scale = T.CreateTruncating(Math.ScaleB(1.0, (single ? 60 : 480) - log2Bound));
+        sum = Dispatch.Pointwise<T, ScaledSquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, new ScaledSquaredErrorOperator<T>(scale), T.One);
+        return Math.Sqrt(sum / n);
+    }
 }

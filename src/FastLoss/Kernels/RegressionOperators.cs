@@ -61,8 +61,8 @@ internal readonly struct SquaredErrorOperator<T> : IPointwiseLoss<T> where T : u
     }
 }
 
-/// <summary>(p − t)·factor: the gradient pass of RMSE, where factor = 1/(n·rmse).</summary>
-internal readonly struct ScaledDifferenceOperator<T>(T factor) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+/// <summary>(p·s − t·s)²: the squares of RMSE's second pass, with s a power of two that keeps them in range.</summary>
+internal readonly struct ScaledSquaredErrorOperator<T>(T scale) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Cheap
     {
@@ -71,12 +71,45 @@ internal readonly struct ScaledDifferenceOperator<T>(T factor) : IPointwiseLoss<
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => (x - y) * TVec.Create(factor);
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    {
+        // Each input scaled before the difference, which may itself overflow unscaled.
+        TVec s = TVec.Create(scale);
+        TVec d = x * s - y * s;
+        return d * d;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec gradientScale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
-        gradient = scale;
+        gradient = gradientScale;
+        return Value(x, y, w);
+    }
+}
+
+/// <summary>
+/// (p·s − t·s)·factor: the gradient pass of RMSE, where s is the power of two of its squares (1 unless they needed
+/// scaling: then p·1 = p and the bits are those of (p − t)·factor) and factor = 1/(n·rmse·s).
+/// </summary>
+internal readonly struct ScaledDifferenceOperator<T>(T scale, T factor) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static bool Cheap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
+    {
+        TVec s = TVec.Create(scale);
+        return (x * s - y * s) * TVec.Create(factor);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec gradientScale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+    {
+        gradient = gradientScale;
         return Value(x, y, w);
     }
 }
