@@ -91,7 +91,7 @@ public static partial class Loss
     /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
     /// <param name="positiveWeight">Optional weight <c>pw</c> of the positive term (PyTorch's <c>pos_weight</c> as one scalar); not negative. Null means 1.</param>
     /// <returns>The reduced loss.</returns>
-    /// <remarks>Per element <c>−w(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))</c>, computed as <c>w((1 − t)x + (1 + (pw − 1)t)·softplus(−x))</c>; derivative <c>w((1 + (pw − 1)t)·σ(x) − pw·t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <remarks>Per element <c>−w(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))</c>, computed as <c>w((1 − t)x + (1 + (pw − 1)t)·softplus(−x))</c> with the <c>−x</c> of softplus folded into the linear term for <c>x &lt; 0</c>, so that no term cancels: never negative for <c>t</c> in [0, 1], accurate for any finite <c>x</c>; derivative <c>w((1 + (pw − 1)t)·σ(x) − pw·t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
@@ -123,7 +123,7 @@ public static partial class Loss
     /// <param name="weights">Optional per-element weights (empty for none): as many as the inputs, none negative. <c>Mean</c> still divides by the number of elements, as PyTorch does.</param>
     /// <param name="positiveWeight">Optional weight <c>pw</c> of the positive term (PyTorch's <c>pos_weight</c> as one scalar); not negative. Null means 1.</param>
     /// <returns>The reduced loss, equal to the value-only overload's.</returns>
-    /// <remarks>Per element <c>−w(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))</c>, computed as <c>w((1 − t)x + (1 + (pw − 1)t)·softplus(−x))</c>; derivative <c>w((1 + (pw − 1)t)·σ(x) − pw·t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
+    /// <remarks>Per element <c>−w(pw·t·log σ(x) + (1 − t)·log(1 − σ(x)))</c>, computed as <c>w((1 − t)x + (1 + (pw − 1)t)·softplus(−x))</c> with the <c>−x</c> of softplus folded into the linear term for <c>x &lt; 0</c>, so that no term cancels: never negative for <c>t</c> in [0, 1], accurate for any finite <c>x</c>; derivative <c>w((1 + (pw − 1)t)·σ(x) − pw·t)</c>. Empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>. Bit-identical on every CPU.</remarks>
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
@@ -313,6 +313,7 @@ public static partial class Loss
         Guard.SameLength(logits, targets);
         Guard.Reduction(reduction);
         Guard.NonNegative(gamma);
+        Guard.Probabilities(targets);
         if (!(alpha <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");
@@ -341,6 +342,7 @@ public static partial class Loss
         Guard.Output(gradient, logits, targets, default);
         Guard.Reduction(reduction);
         Guard.NonNegative(gamma);
+        Guard.Probabilities(targets);
         if (!(alpha <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");
@@ -365,6 +367,7 @@ public static partial class Loss
         Guard.SameLength(logits, targets);
         Guard.Output(destination, logits, targets, default);
         Guard.NonNegative(gamma);
+        Guard.Probabilities(targets);
         if (!(alpha <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");

@@ -8,11 +8,11 @@ namespace FastLoss.Kernels;
 internal static class Logistic
 {
     /// <summary>
-    /// For logits x: e = e^−|x|, σ(x), σ(−x) and softplus(−x) = log(1 + e^−x), each without overflow or
-    /// cancellation for any finite x (σ(−x) is computed directly, not as 1 − σ(x)).
+    /// For logits x: σ(x), σ(−x) and log(1 + e^−|x|), each without overflow or cancellation for any finite x
+    /// (σ(−x) is computed directly, not as 1 − σ(x)).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Split<TVec, T>(TVec x, out TVec sigmoid, out TVec sigmoidOfNegative, out TVec softplusOfNegative)
+    public static void Split<TVec, T>(TVec x, out TVec sigmoid, out TVec sigmoidOfNegative, out TVec log1pOfExpMinusAbs)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec zero = TVec.CreateConstant(0.0);
@@ -37,8 +37,23 @@ internal static class Logistic
             sigmoid = TVec.Select(nonNegative, large, small);
             sigmoidOfNegative = TVec.Select(nonNegative, small, large);
         }
-        // softplus(−x) = max(−x, 0) + log1p(e^−|x|); MaxSelect(0, −x) is −x for NaN.
-        softplusOfNegative = TVec.MaxSelect(zero, -x) + VMath.Log1pUnit<TVec, T>(e, d, large);
+        log1pOfExpMinusAbs = VMath.Log1pUnit<TVec, T>(e, d, large);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy of logits, (1 − t)·x + l·softplus(−x) with log weight l = 1 + (pw − 1)·t, in the form
+    /// where nothing cancels: softplus(−x) = max(−x, 0) + log1p(e^−|x|), and for x &lt; 0 the −x of softplus
+    /// cancels (1 − t)·x down to −pw·t·x. So the loss is a·x + l·log1p(e^−|x|) with a = 1 − t for x ≥ 0 and
+    /// a = −<paramref name="positiveTarget"/> (pw·t) below: two terms of the same sign (for t in [0, 1] and
+    /// pw ≥ 0), never negative, exact to rounding for any |x| (and no (1 + 2e-7)·3.4e38 that overflows).
+    /// NaN propagates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec CrossEntropy<TVec, T>(TVec x, TVec t, TVec positiveTarget, TVec logWeighted)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        TVec linear = TVec.Select(TVec.GreaterThanOrEqual(x, TVec.CreateConstant(0.0)), TVec.CreateConstant(1.0) - t, -positiveTarget);
+        return TVec.MultiplyAdd(linear, x, logWeighted);
     }
 }
 
@@ -83,7 +98,8 @@ internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLos
 
 /// <summary>
 /// Binary cross-entropy on logits, as PyTorch's binary_cross_entropy_with_logits:
-/// w((1 − t)x + (1 + (pw − 1)t)·softplus(−x)); gradient w((1 + (pw − 1)t)σ(x) − pw·t).
+/// w((1 − t)x + (1 + (pw − 1)t)·softplus(−x)) (in the form of <see cref="Logistic.CrossEntropy"/>); gradient
+/// w((1 + (pw − 1)t)σ(x) − pw·t).
 /// </summary>
 internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights, TPositiveWeight>(T positiveWeight) : IPointwiseLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -108,19 +124,20 @@ internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights, TPosi
     private TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
         TVec one = TVec.CreateConstant(1.0);
-        Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec softplusNeg);
+        Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec log1pE);
         TVec loss, g;
         if (TPositiveWeight.Value)
         {
             TVec pw = TVec.Create(positiveWeight);
             // With pw = 1 the log weight is exactly 1 and each step below rounds as in the branch without pw.
             TVec logWeight = TVec.MultiplyAdd(pw - one, y, one);
-            loss = TVec.MultiplyAdd(one - y, x, logWeight * softplusNeg);
-            g = computeGradient ? TVec.MultiplyAdd(logWeight, sigmoid, -(pw * y)) : default;
+            TVec positiveTarget = pw * y;
+            loss = Logistic.CrossEntropy<TVec, T>(x, y, positiveTarget, logWeight * log1pE);
+            g = computeGradient ? TVec.MultiplyAdd(logWeight, sigmoid, -positiveTarget) : default;
         }
         else
         {
-            loss = TVec.MultiplyAdd(one - y, x, softplusNeg);
+            loss = Logistic.CrossEntropy<TVec, T>(x, y, y, log1pE);
             g = computeGradient ? sigmoid - y : default;
         }
         gradient = computeGradient ? (TWeights.Value ? g * w : g) * scale : default;
@@ -192,8 +209,8 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
     {
         TVec one = TVec.CreateConstant(1.0);
         TVec zero = TVec.CreateConstant(0.0);
-        Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec softplusNeg);
-        TVec ce = (one - y) * x + softplusNeg;
+        Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec log1pE);
+        TVec ce = Logistic.CrossEntropy<TVec, T>(x, y, y, log1pE);
         TVec m = p * (one - y) + q * y;           // 1 − p_t
         TVec g = TVec.Create(gamma);
         TVec mPowGamma, mPowGammaMinus1;
