@@ -119,6 +119,28 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
     private static W128<double> Log1pD(W128<double> x) => VMath.Log1p<W128<double>, double>(x);
 
     [Fact]
+    public void SoftmaxExponentialIsZeroBelowTheNormalRangeAndAtMinusInfinity()
+    {
+        // Exactly 0 from where 2^k leaves the normal range down to −∞: a masked lane (−∞) adds nothing to a row.
+        foreach (float x in new[] { float.NegativeInfinity, -float.MaxValue, -1e4f, -104f, -88.5f, -88f, -87.7f })
+        {
+            Assert.Equal(0f, ExpSoftmaxF(new(Vector128.Create(x))).V.ToScalar());
+        }
+        foreach (double x in new[] { double.NegativeInfinity, -double.MaxValue, -1e4, -746, -709.5, -709, -708.75 })
+        {
+            Assert.Equal(0.0, VMath.ExpSoftmax<W128<double>, double>(new(Vector128.Create(x))).V.ToScalar());
+        }
+        // Just above, e^x itself (one rounding: −87.5 is subnormal, −87.3 normal).
+        foreach (float x in new[] { -87.5f, -87.3f, -87f, -50f, -1f, 0f })
+        {
+            float got = ExpSoftmaxF(new(Vector128.Create(x))).V.ToScalar();
+            Assert.True(Math.Abs(got - Math.Exp(x)) <= 1.1 * Math.Max(Math.Exp(x) * 6e-8, 1.4e-45 / 2), $"e^{x}: {got:R}");
+        }
+        Assert.True(float.IsNaN(ExpSoftmaxF(new(Vector128.Create(float.NaN))).V.ToScalar()));
+        Assert.True(double.IsNaN(VMath.ExpSoftmax<W128<double>, double>(new(Vector128.Create(double.NaN))).V.ToScalar()));
+    }
+
+    [Fact]
     public void FloatFunctionsAreWithinTheirBoundsAcrossTheirRange()
     {
         const int N = 1_000_000;
@@ -196,15 +218,19 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
     {
         foreach (float x in new[] { -float.MaxValue, -1e30f, -3e4f, -100f, -1f, -1e-30f, 0f, 1e-30f, 1f, 100f, 3e4f, 1e30f, float.MaxValue })
         {
-            Logistic.Split<W128<float>, float>(new W128<float>(Vector128.Create(x)), out W128<float> s, out W128<float> sn, out W128<float> sp);
-            float sigmoid = s.V.ToScalar(), complement = sn.V.ToScalar(), softplus = sp.V.ToScalar();
+            Logistic.Split<W128<float>, float>(new W128<float>(Vector128.Create(x)), out W128<float> s, out W128<float> sn, out W128<float> lp);
+            float sigmoid = s.V.ToScalar(), complement = sn.V.ToScalar(), log1pE = lp.V.ToScalar();
             double exactSigmoid = 1 / (1 + Math.Exp(-(double)x));
             double e = Math.Exp(-Math.Abs((double)x));
-            double exactSoftplus = Math.Max(-(double)x, 0) + (e < 1e-8 ? e - e * e / 2 : Math.Log(1 + e));
-            Assert.True(float.IsFinite(sigmoid) && float.IsFinite(complement) && float.IsFinite(softplus), $"x={x}");
+            double exactLog1pE = e < 1e-8 ? e - e * e / 2 : Math.Log(1 + e);
+            Assert.True(float.IsFinite(sigmoid) && float.IsFinite(complement) && float.IsFinite(log1pE), $"x={x}");
             Assert.True(UlpsFloat(sigmoid, exactSigmoid) <= 2, $"σ({x}) = {sigmoid}");
             Assert.True(UlpsFloat(complement, 1 / (1 + Math.Exp((double)x))) <= 2, $"σ(−{x}) = {complement}");
-            Assert.True(UlpsFloat(softplus, exactSoftplus) <= 2, $"softplus(−{x}) = {softplus}");
+            Assert.True(UlpsFloat(log1pE, exactLog1pE) <= 2, $"log1p(e^−|{x}|) = {log1pE}");
+            // The cross-entropy of the logit against t = 0.3, both of its terms of one sign: never negative.
+            W128<float> ce = Logistic.CrossEntropy<W128<float>, float>(new(Vector128.Create(x)), W128<float>.CreateConstant(0.3), W128<float>.CreateConstant(0.3), lp);
+            double exactCe = (x >= 0 ? 0.7 * x : -0.3 * x) + exactLog1pE;
+            Assert.True(UlpsFloat(ce.V.ToScalar(), exactCe) <= 2, $"ce({x}, 0.3) = {ce.V.ToScalar()}, expected {exactCe}");
         }
     }
 

@@ -30,7 +30,7 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSingle<T>() => typeof(T) == typeof(float);
 
-    /// <summary>2^k for integer-valued k whose 2^k is a normal number.</summary>
+    /// <summary>2^k for integer-valued k whose 2^k is a normal number (k = −127 or −1023 gives +0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec PowerOfTwo<TVec, T>(TVec k) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -198,15 +198,17 @@ internal static class VMath
 
     /// <summary>
     /// e^x for the exponentials of a softmax, x = logit − max ≤ 0: as accurate as <see cref="Exp"/> down to
-    /// e^−87 (float) or e^−708 (double); below that it returns about e^−87 (1.6e-38) or e^−708 instead of a
-    /// subnormal or 0. Those values vanish next to the row's largest term (1), and staying in the normal
-    /// range spares the two-step scaling and the microcode assists that subnormal results cost on x86.
-    /// NaN gives NaN.
+    /// e^−87.3 (float) or e^−708 (double), where 2^k is still normal; below about e^−87.7 (e^−708.7), −∞
+    /// included, exactly 0. The values dropped are subnormal, nothing next to the row's largest term (1), and
+    /// the inputs are clamped to the point where 2^k's exponent bits are all zero (k = −127 or −1023), so 0
+    /// comes out of the same operations, without a select, the two-step scaling of <see cref="Exp"/>, or the
+    /// microcode assists that subnormal results cost on x86. NaN gives NaN.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec ExpSoftmax<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        TVec lo = IsSingle<T>() ? C<TVec, T>(-87.0) : C<TVec, T>(-708.0);
+        // round(−88/ln2) = −127, round(−709/ln2) = −1023: 2^k's biased exponent is 0, so 2^k is read as +0.
+        TVec lo = IsSingle<T>() ? C<TVec, T>(-88.0) : C<TVec, T>(-709.0);
         if (IsSingle<T>())
         {
             // MaxSelect(lo, x) is lo where x < lo and x otherwise, NaN included.
@@ -215,7 +217,6 @@ internal static class VMath
             return TVec.MultiplyAdd(qf, scale, scale);
         }
         TVec q = Reduce<TVec, T>(TVec.Select(TVec.LessThan(x, lo), lo, x), out TVec k);
-        // k ≥ −126 (−1022): 2^k is normal and so is the result.
         return (C<TVec, T>(1.0) + q) * PowerOfTwo<TVec, T>(k);
     }
 
