@@ -112,12 +112,13 @@ public static partial class Loss
             Smoothing = labelSmoothing,
             Scale = reduction == Reduction.Mean ? 1.0 / denominator : 1.0,
             WeightTotal = weightTotal,
+            LossScale = MultiClass.LossScale(rows),
             WritesGradient = writesGradient,
         };
-        double sum = classWeights.IsEmpty
-            ? Dispatch.CrossEntropy<T, No, No>(in problem)
-            : Dispatch.CrossEntropy<T, No, Yes>(in problem);
-        return T.CreateTruncating(reduction == Reduction.Mean ? sum / denominator : sum);
+        double scaled = classWeights.IsEmpty
+            ? Dispatch.CrossEntropyScaled<T, No, No>(in problem)
+            : Dispatch.CrossEntropyScaled<T, No, Yes>(in problem);
+        return T.CreateTruncating(reduction == Reduction.Mean ? scaled / denominator / problem.LossScale : scaled / problem.LossScale);
     }
 
     /// <summary>Softmax cross-entropy of logits against target probabilities, as PyTorch's <c>cross_entropy</c> with probabilities.</summary>
@@ -198,10 +199,11 @@ public static partial class Loss
             Smoothing = labelSmoothing,
             Scale = reduction == Reduction.Mean ? 1.0 / rows : 1.0,
             WeightTotal = classes,
+            LossScale = MultiClass.LossScale(rows),
             WritesGradient = writesGradient,
         };
-        double sum = Dispatch.CrossEntropy<T, Yes, No>(in problem);
-        return T.CreateTruncating(reduction == Reduction.Mean ? sum / rows : sum);
+        double scaled = Dispatch.CrossEntropyScaled<T, Yes, No>(in problem);
+        return T.CreateTruncating(reduction == Reduction.Mean ? scaled / rows / problem.LossScale : scaled / problem.LossScale);
     }
 
     /// <summary>Which overload of a multi-class loss is running.</summary>

@@ -21,6 +21,7 @@ internal ref struct CrossEntropyProblem<T> where T : unmanaged, IBinaryFloatingP
     public double Smoothing;
     public double Scale;                    // 1/denominator (Mean) or 1 (Sum), applied to the gradient
     public double WeightTotal;              // Σ class weights, or classes
+    public double LossScale;                // ρ = 2^−r with 2^r ≥ 2·rows (see CrossEntropyKernel.RunScaled)
     public bool WritesGradient;
 }
 
@@ -32,7 +33,7 @@ internal ref struct CrossEntropyProblem<T> where T : unmanaged, IBinaryFloatingP
 /// the block is transposed so that lane i holds row i (AVX-512 shuffles for up to 16 float classes, else
 /// element by element), and then every step is vertical — a maximum, an exponential and a sum per class,
 /// one vector log for all the rows, and for integer labels without smoothing the label's logit, its weight,
-/// the row losses and the gradient too (<see cref="LabelBlock"/>).</para>
+/// the row losses and the gradient too (<see cref="LabelBlockScaled"/>).</para>
 /// <para>A row of at most 64 bytes is otherwise one vector. A longer row takes three passes: its maximum
 /// (four running maxima), then Σ e^(x − max) with the sums that need the maximum, storing e^(x − max) in
 /// the gradient row while the next row is prefetched, then the gradient e·K − B in place. An online
@@ -49,10 +50,16 @@ internal ref struct CrossEntropyProblem<T> where T : unmanaged, IBinaryFloatingP
 /// </remarks>
 internal static class CrossEntropyKernel
 {
+    /// <summary>
+    /// Runs the problem and returns the sum of the row losses times <see cref="CrossEntropyProblem{T}.LossScale"/> ρ:
+    /// scaled, each row loss and their sum stay in double's range where the true values do not (a gap of 2e308
+    /// between two double logits is a loss of 2e308; rows of 1e308 add up past double) while the mean does.
+    /// ρ is a power of two, so the bits are those of the unscaled sum, scaled.
+    /// </summary>
     // Stack buffers are not zeroed on entry (a 4 KB block buffer per call otherwise): the row scratch is
     // cleared explicitly, the block buffers are always written before they are read.
     [SkipLocalsInit]
-    public static double Run<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
+    public static double RunScaled<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
@@ -66,6 +73,10 @@ internal static class CrossEntropyKernel
         bool perRow = !problem.PerRow.IsEmpty;
         double eps = problem.Smoothing;
         double scale = problem.Scale;
+        if (classes == 1)
+        {
+            return SingleClassScaled<T, TSoft, TWeights>(in problem);
+        }
 
         ref T logits = ref MemoryMarshal.GetReference(problem.Logits);
         ref T targets = ref MemoryMarshal.GetReference(problem.Targets);
@@ -93,6 +104,10 @@ internal static class CrossEntropyKernel
             WeightTotal = problem.WeightTotal,
             EpsOverCScaled = Constant.Of<T>(eps / classes * scale),
             OneMinusEpsScaled = Constant.Of<T>((1 - eps) * scale),
+            // σ = 2^−g with 2^g ≥ 2·classes.
+            GapScale = Constant.Of<T>(Math.ScaleB(1.0, -(Math.ILogB(2.0 * classes - 1) + 1))),
+            GapToLoss = problem.LossScale * Math.ScaleB(1.0, Math.ILogB(2.0 * classes - 1) + 1),
+            LossScale = problem.LossScale,
             WritesGradient = writesGradient,
         };
 
@@ -108,7 +123,7 @@ internal static class CrossEntropyKernel
             {
                 if (plainLabels)
                 {
-                    total += LabelBlock<T, TVec, TWeights>(in problem, r, in k, work);
+                    total += LabelBlockScaled<T, TVec, TWeights>(in problem, r, in k, work);
                     continue;
                 }
                 RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
@@ -116,7 +131,7 @@ internal static class CrossEntropyKernel
                 {
                     if (perRow)
                     {
-                        problem.PerRow[r + i] = Constant.Of<T>(losses[i]);
+                        problem.PerRow[r + i] = Constant.Of<T>(losses[i] / k.LossScale);
                     }
                     total += losses[i];
                 }
@@ -171,9 +186,50 @@ internal static class CrossEntropyKernel
             }
             if (perRow)
             {
-                problem.PerRow[r] = Constant.Of<T>(loss);
+                problem.PerRow[r] = Constant.Of<T>(loss / k.LossScale);
             }
             total += loss;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// One class: the softmax is identically 1, so a row's loss is c·(x − x) and its gradient c·(1 − 1), exactly 0
+    /// for a finite logit and NaN for ±∞ or NaN (PyTorch's log_softmax, x − x, gives the same). c is the row's
+    /// weight (labels: the one class is the label and the whole smoothed target) or (1 − ε)·t + ε (soft targets).
+    /// The general passes would leave the rounding residue of terms that cancel exactly here.
+    /// </summary>
+    private static double SingleClassScaled<T, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        double total = 0;
+        for (int r = 0; r < problem.Logits.Length; r++)
+        {
+            double coefficient;
+            bool ignored = false;
+            if (TSoft.Value)
+            {
+                coefficient = (1 - problem.Smoothing) * Constant.ToDouble(problem.Targets[r]) + problem.Smoothing;
+            }
+            else
+            {
+                ignored = MultiClass.Use(problem.Labels[r], 1, problem.IgnoreIndex, r) == problem.IgnoreIndex;
+                coefficient = TWeights.Value ? Constant.ToDouble(problem.ClassWeights[0]) : 1;
+            }
+            double x = Constant.ToDouble(problem.Logits[r]);
+            // + 0.0 turns a −0 (a negative coefficient) into +0 and leaves NaN a NaN.
+            double loss = ignored ? 0 : coefficient * (x - x) + 0.0;
+            if (problem.WritesGradient)
+            {
+                problem.Gradient[r] = Constant.Of<T>(loss * problem.Scale + 0.0);
+            }
+            if (!problem.PerRow.IsEmpty)
+            {
+                problem.PerRow[r] = Constant.Of<T>(loss);
+            }
+            total += problem.LossScale * loss;
         }
         return total;
     }
@@ -227,7 +283,7 @@ internal static class CrossEntropyKernel
             }
         }
 
-        BlockMaximumAndSums<T, TVec, TSoft, TWeights>(xs, ts, problem.ClassWeights, classes, smoothing, scalars);
+        BlockMaximumAndSums<T, TVec, TSoft, TWeights>(xs, ts, problem.ClassWeights, classes, smoothing, k.GapScale, scalars);
         VectorLog<T, TVec>(ref sumS[0], ref factorS[0]);
 
         for (int i = 0; i < lanes; i++)
@@ -236,16 +292,13 @@ internal static class CrossEntropyKernel
             double coefficient;
             if (TSoft.Value)
             {
-                double targetTotal = (1 - eps) * Constant.ToDouble(targetS[i]) + eps;
-                double gapTerm = (1 - eps) * Constant.ToDouble(weightedS[i]) + (smoothing ? eps / classes * Constant.ToDouble(plainS[i]) : 0);
-                losses[i] = gapTerm + targetTotal * log;
-                coefficient = targetTotal;
+                coefficient = (1 - eps) * Constant.ToDouble(targetS[i]) + eps;
+                losses[i] = SoftRowLossScaled(Constant.ToDouble(weightedS[i]), Constant.ToDouble(plainS[i]), coefficient, log, in k);
             }
             else
             {
                 double wy = labelWeight[i];
-                double nll = wy * ((Constant.ToDouble(maxS[i]) - labelLogit[i]) + log);
-                losses[i] = smoothing ? (1 - eps) * nll + eps / classes * (Constant.ToDouble(weightedS[i]) + k.WeightTotal * log) : nll;
+                losses[i] = LabelRowLossScaled(wy, Constant.ToDouble(maxS[i]), labelLogit[i], Constant.ToDouble(weightedS[i]), log, in k);
                 coefficient = (1 - eps) * wy + eps / classes * k.WeightTotal;
                 if (labels[i] == problem.IgnoreIndex)
                 {
@@ -298,7 +351,7 @@ internal static class CrossEntropyKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     [SkipLocalsInit]
-    private static double LabelBlock<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work)
+    private static double LabelBlockScaled<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TWeights : struct, IFlag
@@ -347,7 +400,7 @@ internal static class CrossEntropyKernel
 
         LabelBlockSums<T, TVec, TWeights>(xs, problem.ClassWeights, classes, v);
         Span<T> perRow = problem.PerRow.IsEmpty ? default : problem.PerRow.Slice(firstRow, lanes);
-        double blockLoss = LabelBlockFinish<T, TVec>(v, perRow, k.Scale, k.WritesGradient ? xs : default, classes);
+        double blockLoss = LabelBlockFinishScaled<T, TVec>(v, perRow, k.Scale, k.LossScale, k.WritesGradient ? xs : default, classes);
         if (!k.WritesGradient)
         {
             return blockLoss;
@@ -364,7 +417,7 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
-    /// The vertical pass of <see cref="LabelBlock"/>: per lane the maximum, the label's logit and weight, then
+    /// The vertical pass of <see cref="LabelBlockScaled"/>: per lane the maximum, the label's logit and weight, then
     /// e^(x − max) in place of x and Σ e. Reads the label vector from <paramref name="v"/> and writes the max,
     /// sum, picked-logit and weight vectors there.
     /// </summary>
@@ -414,12 +467,13 @@ internal static class CrossEntropyKernel
     /// <summary>
     /// Row losses w_y·((max − x_y) + log Σ e) (0 for ignored rows), into <paramref name="perRow"/> if it is not
     /// empty, and, if <paramref name="exponentials"/> is not empty, the gradient e·w_y·scale/Σ e − [c = y]·w_y·scale
-    /// in their place. Returns the block's loss: the rows' losses in double, added in a fixed pairwise tree.
-    /// The log is taken here, where the gradient loop, which does not need it, hides its latency.
+    /// in their place. Returns the block's loss times ρ (<paramref name="lossScale"/>): the rows' scaled losses, in
+    /// double, added in a fixed pairwise tree. The log is taken here, where the gradient loop, which does not need
+    /// it, hides its latency.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     [SkipLocalsInit]
-    private static double LabelBlockFinish<T, TVec>(Span<T> v, Span<T> perRow, double scale, Span<T> exponentials, int classes)
+    private static double LabelBlockFinishScaled<T, TVec>(Span<T> v, Span<T> perRow, double scale, double lossScale, Span<T> exponentials, int classes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
     {
@@ -449,22 +503,48 @@ internal static class CrossEntropyKernel
         }
         TVec m = TVec.Load(ref v0, (nuint)(2 * lanes));
         TVec picked = TVec.Load(ref v0, (nuint)(4 * lanes));
-        TVec loss = TVec.Select(ignored, zero, weight * ((m - picked) + VMath.Log<TVec, T>(sum)));
-        TVec.Store(loss, ref v0, (nuint)(2 * lanes));
-        if (!perRow.IsEmpty)
-        {
-            TVec.Store(loss, ref MemoryMarshal.GetReference(perRow), 0);
-        }
+        TVec log = VMath.Log<TVec, T>(sum);
+        // Scaled row losses in double, w·((ρ·max − ρ·x_y) + ρ·log): in T a gap of 3e38 − (−3e38) overflows float,
+        // and one of 1e308 − (−1e308) double, although the block's mean may not.
+        Vector512<double> rho = Vector512.Create(lossScale), unscale = Vector512.Create(1 / lossScale);
         if (typeof(TVec) == typeof(W512<float>))
         {
-            // The same pairwise tree on two vectors of doubles: lanes i and i + 8, then the halving tree.
-            Vector512<float> f = Unsafe.BitCast<TVec, W512<float>>(loss).V;
-            return W512<double>.ReduceSum(new(Vector512.WidenLower(f) + Vector512.WidenUpper(f)));
+            Vector512<float> mf = Unsafe.BitCast<TVec, W512<float>>(m).V, pf = Unsafe.BitCast<TVec, W512<float>>(picked).V;
+            Vector512<float> lf = Unsafe.BitCast<TVec, W512<float>>(log).V, wf = Unsafe.BitCast<TVec, W512<float>>(weight).V;
+            Vector512<int> skip = Unsafe.BitCast<TVec, W512<float>>(ignored).V.AsInt32();
+            Vector512<double> low = ScaledRowLoss(Vector512.WidenLower(mf), Vector512.WidenLower(pf), Vector512.WidenLower(lf), Vector512.WidenLower(wf), Vector512.WidenLower(skip).AsDouble(), rho);
+            Vector512<double> high = ScaledRowLoss(Vector512.WidenUpper(mf), Vector512.WidenUpper(pf), Vector512.WidenUpper(lf), Vector512.WidenUpper(wf), Vector512.WidenUpper(skip).AsDouble(), rho);
+            if (!perRow.IsEmpty)
+            {
+                Vector512.Narrow(low * unscale, high * unscale).StoreUnsafe(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(perRow)));
+            }
+            // The pairwise tree: lanes i and i + 8, then the halving tree.
+            return W512<double>.ReduceSum(new(low + high));
         }
+        if (typeof(TVec) == typeof(W512<double>))
+        {
+            Vector512<double> loss = ScaledRowLoss(Unsafe.BitCast<TVec, W512<double>>(m).V, Unsafe.BitCast<TVec, W512<double>>(picked).V,
+                Unsafe.BitCast<TVec, W512<double>>(log).V, Unsafe.BitCast<TVec, W512<double>>(weight).V, Unsafe.BitCast<TVec, W512<double>>(ignored).V, rho);
+            if (!perRow.IsEmpty)
+            {
+                (loss * unscale).StoreUnsafe(ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(perRow)));
+            }
+            return W512<double>.ReduceSum(new(loss));
+        }
+        // Narrower paths: the same lane steps one lane at a time in double.
+        TVec.Store(log, ref v0, (nuint)(3 * lanes));
         Span<double> d = stackalloc double[16];
-        TVec low = zero, high = zero;
-        TVec.Accumulate(ref low, ref high, loss);
-        TVec.StoreAccumulator(low, high, d);
+        for (int i = 0; i < lanes; i++)
+        {
+            bool skipped = T.IsNaN(Unsafe.Add(ref v0, lanes + i)); // the ignored mask: all bits set, a NaN
+            double w = Constant.ToDouble(Unsafe.Add(ref v0, 5 * lanes + i));
+            d[i] = skipped ? 0 : w * ((lossScale * Constant.ToDouble(Unsafe.Add(ref v0, 2 * lanes + i)) - lossScale * Constant.ToDouble(Unsafe.Add(ref v0, 4 * lanes + i)))
+                + lossScale * Constant.ToDouble(Unsafe.Add(ref v0, 3 * lanes + i)));
+            if (!perRow.IsEmpty)
+            {
+                perRow[i] = Constant.Of<T>(d[i] * (1 / lossScale));
+            }
+        }
         for (int width = lanes / 2; width >= 1; width /= 2)
         {
             for (int i = 0; i < width; i++)
@@ -473,6 +553,14 @@ internal static class CrossEntropyKernel
             }
         }
         return d[0];
+    }
+
+    /// <summary>w·((ρ·max − ρ·x_y) + ρ·log), 0 where <paramref name="ignored"/> is set: a label block row's loss times ρ, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ScaledRowLoss(Vector512<double> max, Vector512<double> picked, Vector512<double> log, Vector512<double> weight, Vector512<double> ignored, Vector512<double> rho)
+    {
+        Vector512<double> loss = weight * ((max * rho - picked * rho) + log * rho);
+        return Vector512.ConditionalSelect(ignored, Vector512<double>.Zero, loss);
     }
 
     /// <summary>
@@ -499,11 +587,12 @@ internal static class CrossEntropyKernel
 
     /// <summary>
     /// The vertical steps of <see cref="RowBlock"/>: per row (lane) the maximum, then e^(x − max) stored
-    /// back in place of x, Σ e, Σ t and the gap sums, into <paramref name="scalars"/> (max, sum, targets,
-    /// weighted, plain). Kept apart from the log so that each method stays within the JIT's limits.
+    /// back in place of x, Σ e, Σ t and the gap sums (gaps scaled by σ, see <see cref="RowConstants{T}.GapScale"/>),
+    /// into <paramref name="scalars"/> (max, sum, targets, weighted, plain). Kept apart from the log so that each
+    /// method stays within the JIT's limits.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void BlockMaximumAndSums<T, TVec, TSoft, TWeights>(Span<T> xs, Span<T> ts, ReadOnlySpan<T> classWeights, int classes, bool smoothing, Span<T> scalars)
+    private static void BlockMaximumAndSums<T, TVec, TSoft, TWeights>(Span<T> xs, Span<T> ts, ReadOnlySpan<T> classWeights, int classes, bool smoothing, T gapScale, Span<T> scalars)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
@@ -519,22 +608,24 @@ internal static class CrossEntropyKernel
             m = TVec.Select(TVec.GreaterThan(xv, m), xv, m);
         }
         TVec sum = zero, targetSum = zero, weighted = zero, plain = zero;
+        TVec sigma = TVec.Create(gapScale), mScaled = m * sigma;
         for (int c = 0; c < classes; c++)
         {
             nuint offset = (nuint)(c * lanes);
             TVec xv = TVec.Load(ref x0, offset);
             TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
             sum += e;
+            TVec gap = mScaled - xv * sigma;
             if (TSoft.Value)
             {
                 TVec tv = TVec.Load(ref ts[0], offset);
                 targetSum += tv;
-                weighted += tv * (m - xv);
-                plain += m - xv;
+                weighted += tv * gap;
+                plain += gap;
             }
             else if (smoothing)
             {
-                weighted += TWeights.Value ? TVec.Create(classWeights[c]) * (m - xv) : m - xv;
+                weighted += TWeights.Value ? TVec.Create(classWeights[c]) * gap : gap;
             }
             TVec.Store(e, ref x0, offset);
         }
@@ -562,10 +653,56 @@ internal static class CrossEntropyKernel
         public double WeightTotal;
         public T EpsOverCScaled;      // (ε/C)·scale
         public T OneMinusEpsScaled;   // (1 − ε)·scale
+
+        /// <summary>
+        /// σ = 2^−g, the smallest power of two with 2^g ≥ 2·classes, multiplies each gap max − x before it is summed
+        /// (as max·σ − x·σ): a gap of two finite logits can exceed <typeparamref name="T"/>'s range (3e38 − (−3e38)),
+        /// and so can a sum of `classes` of them, while σ·gap·classes cannot. The factor is exact (a power of two),
+        /// so ordinary logits give the bits of the unscaled sums.
+        /// </summary>
+        public T GapScale;
+
+        /// <summary>ρ/σ: turns a sum of scaled gaps into its share of a scaled row loss.</summary>
+        public double GapToLoss;
+
+        /// <summary>ρ, <see cref="CrossEntropyProblem{T}.LossScale"/>: every row loss is computed times ρ.</summary>
+        public double LossScale;
         public bool WritesGradient;
     }
 
-    /// <summary>One row: returns its loss in double and writes its gradient if asked.</summary>
+    /// <summary>
+    /// The loss of a row with soft targets times ρ: ρ·(Σ t'_c·(max − x_c) + Σ t'·log Σ e), from the scaled gap sums
+    /// Σ t·gap·σ (<paramref name="weighted"/>) and Σ gap·σ (<paramref name="plain"/>, used with smoothing), where
+    /// t' = (1 − ε)·t + ε/C and <paramref name="targetTotal"/> = Σ t'.
+    /// </summary>
+    private static double SoftRowLossScaled<T>(double weighted, double plain, double targetTotal, double log, scoped in RowConstants<T> k)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double eps = k.Smoothing;
+        double gapTerm = (1 - eps) * (weighted * k.GapToLoss) + (eps != 0 ? eps / k.Classes * (plain * k.GapToLoss) : 0);
+        return gapTerm + targetTotal * (k.LossScale * log);
+    }
+
+    /// <summary>
+    /// The loss of a row with a label times ρ: ρ·((1 − ε)·w_y·(max − x_y + log Σ e) + (ε/C)·(Σ w_c·(max − x_c) + Σ w·log Σ e)),
+    /// from the scaled gap sum Σ w·gap·σ (<paramref name="weighted"/>, used with smoothing). At ε = 1 the label's own
+    /// term is absent rather than 0 times a value that may have overflowed.
+    /// </summary>
+    private static double LabelRowLossScaled<T>(double wy, double max, double labelLogit, double weighted, double log, scoped in RowConstants<T> k)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double eps = k.Smoothing;
+        double rho = k.LossScale;
+        double nll = wy * ((rho * max - rho * labelLogit) + rho * log);
+        if (eps == 0)
+        {
+            return nll;
+        }
+        double own = eps == 1 ? 0 : (1 - eps) * nll;
+        return own + eps / k.Classes * (weighted * k.GapToLoss + k.WeightTotal * (rho * log));
+    }
+
+    /// <summary>One row: returns its loss times ρ in double and writes its gradient if asked.</summary>
     /// <remarks>
     /// The row's work is split over a few methods that each hold one inlined exponential, so that the JIT
     /// inlines every vector operation of each (its limits on inlining are per compiled method).
@@ -597,13 +734,11 @@ internal static class CrossEntropyKernel
             }
         }
 
-        double logSum = ScalarLog(Constant.ToDouble(sums.Sum));
-        double maxD = Constant.ToDouble(sums.Max);
+        double logSum = ScalarLog(sums.Sum);
         if (TSoft.Value)
         {
             double targetTotal = (1 - eps) * Constant.ToDouble(sums.TargetSum) + eps;
-            double gapTerm = (1 - eps) * Constant.ToDouble(sums.Weighted) + (smoothing ? eps / classes * Constant.ToDouble(sums.Plain) : 0);
-            return gapTerm + targetTotal * logSum;
+            return SoftRowLossScaled(Constant.ToDouble(sums.Weighted), Constant.ToDouble(sums.Plain), targetTotal, logSum, in k);
         }
         if (k.WritesGradient)
         {
@@ -611,20 +746,17 @@ internal static class CrossEntropyKernel
             ref T gy = ref Unsafe.Add(ref g, label);
             gy -= Constant.Of<T>((1 - eps) * wy * k.Scale);
         }
-        double nll = wy * ((maxD - xLabel) + logSum);
-        return smoothing
-            ? (1 - eps) * nll + eps / classes * (Constant.ToDouble(sums.Weighted) + k.WeightTotal * logSum)
-            : nll;
+        return LabelRowLossScaled(wy, Constant.ToDouble(sums.Max), xLabel, Constant.ToDouble(sums.Weighted), logSum, in k);
     }
 
     /// <summary>What a row's passes find: its maximum, Σ e^(x − max), and the sums that need the maximum.</summary>
     private struct RowSums<T> where T : unmanaged
     {
         public T Max;
-        public T Sum;
+        public double Sum;    // Σ e^(x − max), in double for long rows (a float sum of millions of terms drifts)
         public T TargetSum;   // Σ t (soft targets)
-        public T Weighted;    // Σ c·(max − x), c = t (soft) or w (labels with smoothing)
-        public T Plain;       // Σ (max − x), soft targets with smoothing
+        public T Weighted;    // Σ c·gap·σ, c = t (soft) or w (labels with smoothing), gap = max − x
+        public T Plain;       // Σ gap·σ, soft targets with smoothing
     }
 
     /// <summary>
@@ -653,7 +785,7 @@ internal static class CrossEntropyKernel
         sums.Max = TVec.ReduceMax(TVec.Select(TVec.GreaterThan(xv, floor), xv, floor));
         TVec m = TVec.Create(sums.Max);
         TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
-        sums.Sum = TVec.ReduceSum(e);
+        sums.Sum = Constant.ToDouble(TVec.ReduceSum(e));
         TVec tv = default;
         if (TSoft.Value)
         {
@@ -662,7 +794,8 @@ internal static class CrossEntropyKernel
         }
         if (TSoft.Value || smoothing)
         {
-            TVec gap = TVec.Select(valid, m - xv, zero);
+            TVec sigma = TVec.Create(k.GapScale);
+            TVec gap = TVec.Select(valid, m * sigma - xv * sigma, zero);
             if (TSoft.Value)
             {
                 sums.Weighted = TVec.ReduceSum(tv * gap);
@@ -738,7 +871,9 @@ internal static class CrossEntropyKernel
 
         // Flags in locals: read through `k` they would be reloaded after every store to the gradient row.
         bool writes = k.WritesGradient;
-        TVec sv = zero, ts = zero, weightedV = zero, plainV = zero, tailE = zero;
+        // Σ e in double lanes (sumLow, sumHigh): in float, a sum over millions of classes would drift (8e-5 at 4M).
+        TVec sumLow = zero, sumHigh = zero, ts = zero, weightedV = zero, plainV = zero, tailE = zero;
+        TVec sigma = TVec.Create(k.GapScale), mScaled = m * sigma;
         if (hasTail)
         {
             // The last, partial chunk first (read ending at the row's end; lanes before the tail's start belong
@@ -748,8 +883,8 @@ internal static class CrossEntropyKernel
             nuint offset = (nuint)tailStart;
             TVec xv = TVec.Load(ref x, offset);
             tailE = TailExponential<T, TVec>(ref x, offset, m, sums.Max);
-            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, TVec.Select(tailValid, tailE, zero),
-                TVec.Select(tailValid, m - xv, zero), ref t, ref w, offset, secondSum, tailValid);
+            AddChunk<T, TVec, TSoft, TWeights>(ref sumLow, ref sumHigh, ref ts, ref weightedV, ref plainV, TVec.Select(tailValid, tailE, zero),
+                TVec.Select(tailValid, mScaled - xv * sigma, zero), ref t, ref w, offset, secondSum, tailValid);
         }
         // Each chunk's logits are loaded one iteration ahead, before the previous chunk's exponentials are
         // stored: with the gradient just above the logits in memory (arrays allocated one after the other), a
@@ -764,7 +899,7 @@ internal static class CrossEntropyKernel
             // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
             Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
             TVec e = SoftmaxExponential<T, TVec>(ref x, offset, xv, m, sums.Max);
-            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, e, m - xv, ref t, ref w, offset, secondSum);
+            AddChunk<T, TVec, TSoft, TWeights>(ref sumLow, ref sumHigh, ref ts, ref weightedV, ref plainV, e, mScaled - xv * sigma, ref t, ref w, offset, secondSum);
             if (writes)
             {
                 TVec.Store(e, ref g, offset);
@@ -774,7 +909,7 @@ internal static class CrossEntropyKernel
         {
             TVec.Store(tailE, ref g, (nuint)tailStart);
         }
-        sums.Sum = TVec.ReduceSum(sv);
+        sums.Sum = Accumulator.Sum<TVec, T>(sumLow, sumHigh);
         if (TSoft.Value)
         {
             sums.TargetSum = TVec.ReduceSum(ts);
@@ -787,11 +922,12 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
-    /// Adds a chunk's e^(x − max) and gap max − x (both already zero in lanes not to count) to the per-lane sums:
-    /// Σ e, Σ t (soft targets), Σ t·gap or Σ w·gap or Σ gap (<paramref name="weighted"/>), Σ gap (<paramref name="plain"/>).
+    /// Adds a chunk's e^(x − max) and scaled gap (max − x)·σ (both already zero in lanes not to count) to the per-lane
+    /// sums: Σ e (a double accumulator), Σ t (soft targets), Σ t·gap or Σ w·gap or Σ gap (<paramref name="weighted"/>),
+    /// Σ gap (<paramref name="plain"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddChunk<T, TVec, TSoft, TWeights>(ref TVec exponentials, ref TVec targets, ref TVec weighted, ref TVec plain,
+    private static void AddChunk<T, TVec, TSoft, TWeights>(ref TVec exponentialsLow, ref TVec exponentialsHigh, ref TVec targets, ref TVec weighted, ref TVec plain,
         TVec e, TVec gap, ref T t, ref T w, nuint offset, bool secondSum, TVec valid = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -800,7 +936,7 @@ internal static class CrossEntropyKernel
     {
         // `valid` is all-zero (default) for a full chunk: then nothing is masked.
         bool masked = TVec.AnySet(valid);
-        exponentials += e;
+        TVec.Accumulate(ref exponentialsLow, ref exponentialsHigh, e);
         if (TSoft.Value)
         {
             TVec tv = TVec.Load(ref t, offset);
@@ -890,7 +1026,7 @@ internal static class CrossEntropyKernel
 
     /// <summary>K (multiplies softmax) for the row, and the constant part of B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GetGradientConstants<T, TVec, TSoft>(T sum, T targetSum, double wy, scoped in RowConstants<T> k, out TVec kv, out TVec bv)
+    private static void GetGradientConstants<T, TVec, TSoft>(double sum, T targetSum, double wy, scoped in RowConstants<T> k, out TVec kv, out TVec bv)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
@@ -899,7 +1035,7 @@ internal static class CrossEntropyKernel
         double coefficient = TSoft.Value
             ? (1 - eps) * Constant.ToDouble(targetSum) + eps
             : (1 - eps) * wy + eps / k.Classes * k.WeightTotal;
-        kv = TVec.Create(Constant.Of<T>(coefficient * k.Scale / Constant.ToDouble(sum)));
+        kv = TVec.Create(Constant.Of<T>(coefficient * k.Scale / sum));
         bv = TVec.Create(k.EpsOverCScaled);
     }
 

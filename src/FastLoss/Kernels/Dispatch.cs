@@ -41,8 +41,8 @@ internal static class Dispatch
         }
     }
 
-    /// <summary>Runs softmax cross-entropy on <see cref="KernelPaths.Active"/>.</summary>
-    public static double CrossEntropy<T, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
+    /// <summary>Runs softmax cross-entropy on <see cref="KernelPaths.Active"/>; returns the sum of the row losses times ρ (see <see cref="CrossEntropyKernel.RunScaled"/>).</summary>
+    public static double CrossEntropyScaled<T, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
@@ -50,15 +50,15 @@ internal static class Dispatch
         switch (KernelPaths.Active)
         {
             case KernelPath.Vector512:
-                return CrossEntropyKernel.Run<T, W512<T>, TSoft, TWeights>(in problem);
+                return CrossEntropyKernel.RunScaled<T, W512<T>, TSoft, TWeights>(in problem);
             case KernelPath.Vector256:
-                return CrossEntropyKernel.Run<T, Pair<W256<T>, T>, TSoft, TWeights>(in problem);
+                return CrossEntropyKernel.RunScaled<T, Pair<W256<T>, T>, TSoft, TWeights>(in problem);
             case KernelPath.Vector128:
-                return CrossEntropyKernel.Run<T, Pair<Pair<W128<T>, T>, T>, TSoft, TWeights>(in problem);
+                return CrossEntropyKernel.RunScaled<T, Pair<Pair<W128<T>, T>, T>, TSoft, TWeights>(in problem);
             default:
                 return typeof(T) == typeof(float)
-                    ? CrossEntropyKernel.Run<T, Pair<Pair<Pair<Pair<WScalar<T>, T>, T>, T>, T>, TSoft, TWeights>(in problem)
-                    : CrossEntropyKernel.Run<T, Pair<Pair<Pair<WScalar<T>, T>, T>, T>, TSoft, TWeights>(in problem);
+                    ? CrossEntropyKernel.RunScaled<T, Pair<Pair<Pair<Pair<WScalar<T>, T>, T>, T>, T>, TSoft, TWeights>(in problem)
+                    : CrossEntropyKernel.RunScaled<T, Pair<Pair<Pair<WScalar<T>, T>, T>, T>, TSoft, TWeights>(in problem);
         }
     }
 }

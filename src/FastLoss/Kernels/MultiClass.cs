@@ -80,6 +80,14 @@ internal static class MultiClass
         => throw new ArgumentOutOfRangeException("labels", label,
             $"labels[{row}] (row {row}) is {label}, outside [0, {classes}): the labels changed while the call was reading them.");
 
+    /// <summary>
+    /// ρ = 2^−r, the largest power of two with 2·rows·ρ ≤ 1, by which the kernels scale every row loss before they
+    /// add them: a row loss may exceed double's range only by less than 2 (it is at most a gap of two finite values
+    /// plus a log), so ρ times the sum of the rows cannot overflow where their mean does not. Being a power of two,
+    /// it changes no bits, but those of a double row loss below about 2^−990·rows (scaled into the subnormal range).
+    /// </summary>
+    public static double LossScale(int rows) => Math.ScaleB(1.0, -(Math.ILogB(2.0 * Math.Max(rows, 1) - 1) + 1));
+
     /// <summary>Checks the labels' count against the rows.</summary>
     public static void LabelCount(ReadOnlySpan<int> labels, int rows)
     {
