@@ -87,6 +87,53 @@ public static class Workload
             Add(hash, Loss.CrossEntropy<T>(logits, targets, classes, g, labelSmoothing: 0.05), g);
             Add(hash, Loss.NegativeLogLikelihood<T>(logits, labels, classes, g, classWeights: classWeights), g);
         }
+        Extremes<T>(hash, rng);
+    }
+
+    /// <summary>Inputs at the ends of the range, where the losses take their scaled and guarded routes.</summary>
+    private static void Extremes<T>(IncrementalHash hash, Random rng) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        T max = T.CreateSaturating(double.MaxValue);
+        T[] specials = [max, -max, T.Epsilon, -T.Epsilon, T.NegativeInfinity, T.Zero, T.CreateTruncating(1e-20), T.CreateTruncating(-3e4), T.CreateTruncating(88.5)];
+        foreach (int n in new[] { 1, 17, 100, 1000 })
+        {
+            T[] p = new T[n], t = new T[n], probabilities = new T[n], g = new T[n];
+            for (int i = 0; i < n; i++)
+            {
+                p[i] = rng.Next(3) == 0 ? specials[rng.Next(specials.Length)] : T.CreateTruncating((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-40, 40)));
+                t[i] = T.CreateTruncating((rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-40, 40)));
+                probabilities[i] = T.CreateTruncating(rng.NextDouble());
+            }
+            foreach (double magnitude in new[] { 1e-30, 1e-160, 1e30, 1e160 })
+            {
+                T[] small = new T[n];
+                for (int i = 0; i < n; i++)
+                {
+                    small[i] = T.CreateTruncating(magnitude * (rng.NextDouble() - 0.5));
+                }
+                Add(hash, Loss.RootMeanSquaredError<T>(small, new T[n], g), g);
+            }
+            Add(hash, Loss.BinaryCrossEntropyWithLogits<T>(p, probabilities, g, positiveWeight: T.CreateTruncating(3)), g);
+            Add(hash, Loss.SigmoidFocal<T>(p, probabilities, g), g);
+            foreach (int classes in new[] { 1, 2, 10, 40 })
+            {
+                int rows = n / classes;
+                if (rows == 0)
+                {
+                    continue;
+                }
+                ReadOnlySpan<T> logits = p.AsSpan(0, rows * classes);
+                Span<T> grad = g.AsSpan(0, rows * classes);
+                int[] labels = new int[rows];
+                for (int r = 0; r < rows; r++)
+                {
+                    labels[r] = rng.Next(classes);
+                }
+                Add(hash, Loss.CrossEntropy<T>(logits, labels, classes, grad), grad);
+                Add(hash, Loss.CrossEntropy<T>(logits, labels, classes, grad, labelSmoothing: 0.3), grad);
+                Add(hash, Loss.CrossEntropy<T>(logits, probabilities.AsSpan(0, rows * classes), classes, grad), grad);
+            }
+        }
     }
 
     private static void Add<T>(IncrementalHash hash, T value, ReadOnlySpan<T> values) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
