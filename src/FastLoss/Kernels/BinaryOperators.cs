@@ -191,10 +191,12 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
 /// <summary>
 /// torchvision's sigmoid_focal_loss: α_t·ce·(1 − p_t)^γ with ce the BCE of the logits, p = σ(x),
 /// p_t = p·t + (1 − p)(1 − t), α_t = αt + (1 − α)(1 − t) (1 when α &lt; 0). 1 − p_t is computed as
-/// p(1 − t) + σ(−x)·t, so it keeps full relative accuracy when p saturates.
+/// p(1 − t) + σ(−x)·t, so it keeps full relative accuracy when p saturates. The power m^γ is
+/// <typeparamref name="TFocusing"/>'s, so that each γ compiles to a kernel of its own size.
 /// </summary>
-internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseLoss<T>
+internal readonly struct SigmoidFocalOperator<T, TFocusing>(T alpha, T gamma) : IPointwiseLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TFocusing : struct, IFocusing
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
@@ -208,34 +210,11 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
     private TVec Compute<TVec>(TVec x, TVec y, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
         TVec one = TVec.CreateConstant(1.0);
-        TVec zero = TVec.CreateConstant(0.0);
         Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec log1pE);
         TVec ce = Logistic.CrossEntropy<TVec, T>(x, y, y, log1pE);
         TVec m = p * (one - y) + q * y;           // 1 − p_t
         TVec g = TVec.Create(gamma);
-        TVec mPowGamma, mPowGammaMinus1;
-        if (gamma == Constant.Of<T>(0.0))
-        {
-            mPowGamma = one;
-            mPowGammaMinus1 = zero; // multiplied by γ = 0 below
-        }
-        else if (gamma == Constant.Of<T>(1.0))
-        {
-            mPowGamma = m;
-            mPowGammaMinus1 = one;
-        }
-        else if (gamma == Constant.Of<T>(2))
-        {
-            mPowGamma = m * m;
-            mPowGammaMinus1 = m;
-        }
-        else
-        {
-            // m^γ = e^(γ log m); m = 0 gives e^−∞ = 0, and m^(γ−1) = m^γ/m is taken as 0 there, its limit
-            // times the vanishing p(1 − p) factor.
-            mPowGamma = VMath.Exp<TVec, T>(g * VMath.Log<TVec, T>(m));
-            mPowGammaMinus1 = TVec.Select(TVec.GreaterThan(m, zero), mPowGamma / m, zero);
-        }
+        TVec mPowGamma = TFocusing.Power<TVec, T>(m, g, out TVec mPowGammaMinus1);
         TVec loss = ce * mPowGamma;
         TVec alphaT = one;
         if (alpha >= Constant.Of<T>(0.0))
@@ -258,6 +237,66 @@ internal readonly struct SigmoidFocalOperator<T>(T alpha, T gamma) : IPointwiseL
             gradient = default;
         }
         return loss;
+    }
+}
+
+/// <summary>The focal loss's power m^γ of 1 − p_t, and m^(γ−1) for its derivative, for one kind of γ.</summary>
+internal interface IFocusing
+{
+    static abstract TVec Power<TVec, T>(TVec m, TVec gamma, out TVec powerMinusOne)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+}
+
+/// <summary>γ = 0: m^γ = 1 (and m^(γ−1) is multiplied by γ = 0).</summary>
+internal readonly struct FocusingZero : IFocusing
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Power<TVec, T>(TVec m, TVec gamma, out TVec powerMinusOne)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        powerMinusOne = TVec.CreateConstant(0.0);
+        return TVec.CreateConstant(1.0);
+    }
+}
+
+/// <summary>γ = 1: m.</summary>
+internal readonly struct FocusingOne : IFocusing
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Power<TVec, T>(TVec m, TVec gamma, out TVec powerMinusOne)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        powerMinusOne = TVec.CreateConstant(1.0);
+        return m;
+    }
+}
+
+/// <summary>γ = 2: m².</summary>
+internal readonly struct FocusingTwo : IFocusing
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Power<TVec, T>(TVec m, TVec gamma, out TVec powerMinusOne)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        powerMinusOne = m;
+        return m * m;
+    }
+}
+
+/// <summary>Any other γ: e^(γ log m).</summary>
+internal readonly struct FocusingAny : IFocusing
+{
+    // A call of its own: with an exp and a log inline beside the logistic pieces, the kernel exceeded the JIT's
+    // inlining budget and ran every vector operation as a call (33 ns/element on AVX-512; 3.7 with this one call).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static TVec Power<TVec, T>(TVec m, TVec gamma, out TVec powerMinusOne)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        // m = 0 gives e^−∞ = 0, and m^(γ−1) = m^γ/m is taken as 0 there, its limit times the vanishing p(1 − p)
+        // factor.
+        TVec power = VMath.Exp<TVec, T>(gamma * VMath.Log<TVec, T>(m));
+        powerMinusOne = TVec.Select(TVec.GreaterThan(m, TVec.CreateConstant(0.0)), power / m, TVec.CreateConstant(0.0));
+        return power;
     }
 }
 

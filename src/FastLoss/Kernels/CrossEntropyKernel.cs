@@ -871,8 +871,10 @@ internal static class CrossEntropyKernel
 
         // Flags in locals: read through `k` they would be reloaded after every store to the gradient row.
         bool writes = k.WritesGradient;
-        // Σ e in double lanes (sumLow, sumHigh): in float, a sum over millions of classes would drift (8e-5 at 4M).
-        TVec sumLow = zero, sumHigh = zero, ts = zero, weightedV = zero, plainV = zero, tailE = zero;
+        // Σ e per lane in T over groups of 16 chunks (sv), each group's sum then added to double lanes (sumLow,
+        // sumHigh): a float sum over millions of classes would drift (8e-5 at 4M), and widening every chunk costs
+        // a fifth of the loop's time.
+        TVec sv = zero, sumLow = zero, sumHigh = zero, ts = zero, weightedV = zero, plainV = zero, tailE = zero;
         TVec sigma = TVec.Create(k.GapScale), mScaled = m * sigma;
         if (hasTail)
         {
@@ -883,7 +885,7 @@ internal static class CrossEntropyKernel
             nuint offset = (nuint)tailStart;
             TVec xv = TVec.Load(ref x, offset);
             tailE = TailExponential<T, TVec>(ref x, offset, m, sums.Max);
-            AddChunk<T, TVec, TSoft, TWeights>(ref sumLow, ref sumHigh, ref ts, ref weightedV, ref plainV, TVec.Select(tailValid, tailE, zero),
+            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, TVec.Select(tailValid, tailE, zero),
                 TVec.Select(tailValid, mScaled - xv * sigma, zero), ref t, ref w, offset, secondSum, tailValid);
         }
         // Each chunk's logits are loaded one iteration ahead, before the previous chunk's exponentials are
@@ -899,12 +901,20 @@ internal static class CrossEntropyKernel
             // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
             Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
             TVec e = SoftmaxExponential<T, TVec>(ref x, offset, xv, m, sums.Max);
-            AddChunk<T, TVec, TSoft, TWeights>(ref sumLow, ref sumHigh, ref ts, ref weightedV, ref plainV, e, mScaled - xv * sigma, ref t, ref w, offset, secondSum);
+            // The gaps only where they are summed: computed and dropped, they cost the loop a fifth of its speed.
+            TVec gap = secondSum ? mScaled - xv * sigma : zero;
+            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, e, gap, ref t, ref w, offset, secondSum);
             if (writes)
             {
                 TVec.Store(e, ref g, offset);
             }
+            if ((c & 15) == 15)
+            {
+                TVec.Accumulate(ref sumLow, ref sumHigh, sv);
+                sv = zero;
+            }
         }
+        TVec.Accumulate(ref sumLow, ref sumHigh, sv);
         if (hasTail && writes)
         {
             TVec.Store(tailE, ref g, (nuint)tailStart);
@@ -923,11 +933,10 @@ internal static class CrossEntropyKernel
 
     /// <summary>
     /// Adds a chunk's e^(x − max) and scaled gap (max − x)·σ (both already zero in lanes not to count) to the per-lane
-    /// sums: Σ e (a double accumulator), Σ t (soft targets), Σ t·gap or Σ w·gap or Σ gap (<paramref name="weighted"/>),
-    /// Σ gap (<paramref name="plain"/>).
+    /// sums: Σ e, Σ t (soft targets), Σ t·gap or Σ w·gap or Σ gap (<paramref name="weighted"/>), Σ gap (<paramref name="plain"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddChunk<T, TVec, TSoft, TWeights>(ref TVec exponentialsLow, ref TVec exponentialsHigh, ref TVec targets, ref TVec weighted, ref TVec plain,
+    private static void AddChunk<T, TVec, TSoft, TWeights>(ref TVec exponentials, ref TVec targets, ref TVec weighted, ref TVec plain,
         TVec e, TVec gap, ref T t, ref T w, nuint offset, bool secondSum, TVec valid = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -936,7 +945,7 @@ internal static class CrossEntropyKernel
     {
         // `valid` is all-zero (default) for a full chunk: then nothing is masked.
         bool masked = TVec.AnySet(valid);
-        TVec.Accumulate(ref exponentialsLow, ref exponentialsHigh, e);
+        exponentials += e;
         if (TSoft.Value)
         {
             TVec tv = TVec.Load(ref t, offset);
