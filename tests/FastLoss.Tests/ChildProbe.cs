@@ -5,7 +5,7 @@ using Xunit;
 
 namespace FastLoss.Tests;
 
-/// <summary>Runs the tests' child process (tests/FastLoss.PathProbe) with arguments and, optionally, one runtime switch set to 0.</summary>
+/// <summary>Runs the tests' child process (tests/FastLoss.PathProbe) with arguments and, optionally, one runtime setting.</summary>
 internal static class ChildProbe
 {
     public static string Path()
@@ -28,7 +28,9 @@ internal static class ChildProbe
         }
         if (setting != "")
         {
-            start.Environment[setting] = "0";
+            // "NAME" switches NAME off (0); "NAME=VALUE" sets it.
+            string[] parts = setting.Split('=', 2);
+            start.Environment[parts[0]] = parts.Length == 2 ? parts[1] : "0";
         }
         using Process process = Process.Start(start)!;
         // Both streams at once: a child that fills one pipe while this side waits on the other would hang.

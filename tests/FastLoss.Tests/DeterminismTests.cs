@@ -124,6 +124,10 @@ public class DeterminismTests
         {
             Assert.True(KernelPaths.Supported <= KernelPath.Vector256);
         }
+        if (Environment.GetEnvironmentVariable("DOTNET_PreferredVectorBitWidth") == "128")
+        {
+            Assert.True(KernelPaths.Supported <= KernelPath.Vector128);
+        }
     }
 
     [Fact]
@@ -147,16 +151,17 @@ public class DeterminismTests
         (string Setting, KernelPath AtMost)[] runs =
         [
             ("DOTNET_EnableAVX512", KernelPath.Vector256),
+            ("DOTNET_PreferredVectorBitWidth=128", KernelPath.Vector128),
             ("DOTNET_EnableAVX2", KernelPath.Vector128),
             ("DOTNET_EnableHWIntrinsic", KernelPath.Scalar),
         ];
         foreach ((string setting, KernelPath atMost) in runs)
         {
             (KernelPath path, string hash) = RunProbe(setting);
-            Assert.True(path <= atMost, $"{setting}=0: probe ran on {path}, expected at most {atMost}");
-            // Each switch really takes the path away (on a CPU without AVX-512 the first one has nothing to take).
-            Assert.True(hardware <= atMost || path < hardware, $"{setting}=0 did not narrow the path ({path})");
-            Assert.True(expectedHash == hash, $"{setting}=0 on {path}: hash {hash}, in-process {expectedHash}");
+            Assert.True(path <= atMost, $"{setting}: probe ran on {path}, expected at most {atMost}");
+            // Each setting really takes the path away (on a CPU without AVX-512 the first one has nothing to take).
+            Assert.True(hardware <= atMost || path < hardware, $"{setting} did not narrow the path ({path})");
+            Assert.True(expectedHash == hash, $"{setting} on {path}: hash {hash}, in-process {expectedHash}");
         }
     }
 
