@@ -16,30 +16,11 @@ public sealed class KernelPathCollection;
 [Collection(nameof(KernelPathCollection))]
 public class DeterminismTests
 {
-    private static KernelPath[] Paths => Enum.GetValues<KernelPath>().Where(p => p <= KernelPaths.Supported).ToArray();
-
-    private static void OnEveryPath(Action<KernelPath> action)
-    {
-        KernelPath saved = KernelPaths.Active;
-        try
-        {
-            foreach (KernelPath path in Paths)
-            {
-                KernelPaths.Active = path;
-                action(path);
-            }
-        }
-        finally
-        {
-            KernelPaths.Active = saved;
-        }
-    }
-
     [Fact]
     public void EveryPathGivesTheSameWorkloadHash()
     {
         string? expected = null;
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             string hash = Workload.Hash();
             expected ??= hash;
@@ -64,7 +45,7 @@ public class DeterminismTests
         (T[] x, T[] y) = PointwiseTests<T>.Inputs(loss, n, seed: n + 1);
         T[]? g0 = null;
         T v0 = T.Zero;
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             T[] g = new T[n];
             T v = loss.Fused<T>(x, y, g, Reduction.Sum);
@@ -90,7 +71,7 @@ public class DeterminismTests
             float[] y = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
             float[] g0 = new float[n];
             double v0 = Dispatch.Pointwise<float, LogCoshOperator<float>, FusedMode>(KernelPath.Scalar, x, y, default, g0, default, 1f, 0);
-            foreach (KernelPath path in Paths)
+            foreach (KernelPath path in EveryPath.Supported)
             {
                 for (int head = 0; head < 16; head++)
                 {

@@ -13,23 +13,6 @@ namespace FastLoss.Tests;
 [Collection(nameof(KernelPathCollection))]
 public class HostileInputTests
 {
-    private static void OnEveryPath(Action<KernelPath> check)
-    {
-        KernelPath saved = KernelPaths.Active;
-        try
-        {
-            foreach (KernelPath path in Enum.GetValues<KernelPath>().Where(p => p <= KernelPaths.Supported))
-            {
-                KernelPaths.Active = path;
-                check(path);
-            }
-        }
-        finally
-        {
-            KernelPaths.Active = saved;
-        }
-    }
-
     private static void Relative(double expected, double actual, double tolerance, string what)
         => Assert.True(Math.Abs(actual - expected) <= tolerance * Math.Abs(expected), $"{what}: expected {expected:R}, got {actual:R}");
 
@@ -78,7 +61,7 @@ public class HostileInputTests
     public void FloatRootMeanSquaredErrorOfOneElementIsItsError(double error)
     {
         float p = (float)error;
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             float[] g = new float[1];
             Assert.Equal(p, Loss.RootMeanSquaredError<float>([p], [0f], g));
@@ -94,7 +77,7 @@ public class HostileInputTests
     [InlineData(1.7e308)]
     public void DoubleRootMeanSquaredErrorOfOneElementIsItsError(double error)
     {
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             double[] g = new double[1];
             Assert.Equal(error, Loss.RootMeanSquaredError<double>([error], [0.0], g));
@@ -106,7 +89,7 @@ public class HostileInputTests
     [Fact]
     public void RootMeanSquaredErrorWhoseDifferencesOverflowIsRightWhereTheResultFits()
     {
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             // p − t = 6e38 overflows float (and 2e308 double), but the RMSE over four elements is half of it.
             float[] g = new float[4];
@@ -139,7 +122,7 @@ public class HostileInputTests
                     sum += d * d;
                 }
                 double rmse = Math.Sqrt(sum / n);
-                OnEveryPath(path =>
+                EveryPath.Run(path =>
                 {
                     float[] g = new float[n];
                     float value = Loss.RootMeanSquaredError<float>(p, t, g);
@@ -176,7 +159,7 @@ public class HostileInputTests
         double expected = (6e38 + (rows - 1) * Math.Log(classes)) / rows;
         double[] logitsD = logits.Select(v => v == 3e38f ? 1e308 : v == -3e38f ? -1e308 : 0.0).ToArray();
         double expectedD = 1e308 / rows * 2 + (rows - 1) * Math.Log(classes) / rows;
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             float[] g = new float[logits.Length];
             Relative(expected, Loss.CrossEntropy<float>(logits, labels, classes, g), 1e-6, $"{rows}x{classes} float on {path}");
@@ -203,7 +186,7 @@ public class HostileInputTests
         double[] logitsD = Enumerable.Range(0, rows).SelectMany(_ => new[] { 1e308, -1e308 }).ToArray();
         double[] targetsD = Enumerable.Repeat(0.5, 2 * rows).ToArray();
         int[] labels = new int[rows];
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             float[] g = new float[2 * rows];
             double[] gd = new double[2 * rows];
@@ -220,7 +203,7 @@ public class HostileInputTests
     [Fact]
     public void BinaryCrossEntropyWithLogitsOfTheLargestLogitAndASmallTargetIsFinite()
     {
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             Relative(3e-7 * float.MaxValue, Loss.BinaryCrossEntropyWithLogits<float>([-float.MaxValue], [1e-7f], positiveWeight: 3f), 1e-5, $"float on {path}");
             Relative(3e-7 * double.MaxValue, Loss.BinaryCrossEntropyWithLogits<double>([-double.MaxValue], [1e-7], positiveWeight: 3.0), 1e-12, $"double on {path}");
@@ -237,7 +220,7 @@ public class HostileInputTests
     [InlineData(2, 40)]
     public void ARowOfMinusInfinityIsNaNAsInPyTorch(int rows, int classes)
     {
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             float[] logits = new float[rows * classes];
             logits.AsSpan(0, classes).Fill(float.NegativeInfinity);
@@ -263,7 +246,7 @@ public class HostileInputTests
     {
         float[] logits = Enumerable.Range(0, rows).SelectMany(_ => new[] { float.NegativeInfinity, 0f }).ToArray();
         int[] labels = Enumerable.Repeat(1, rows).ToArray();
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             float[] g = Enumerable.Repeat(9f, 2 * rows).ToArray();
             Assert.Equal(0f, Loss.CrossEntropy<float>(logits, labels, 2, g));
@@ -281,7 +264,7 @@ public class HostileInputTests
     [Fact]
     public void BinaryCrossEntropyWithLogitsIsNeverNegativeAndAccurateForLargeLogits()
     {
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             Assert.Equal(0f, Loss.BinaryCrossEntropyWithLogits<float>([-1e4f], [0.3f], positiveWeight: 0f));
             Assert.Equal(0.0, Loss.BinaryCrossEntropyWithLogits<double>([-1e20], [0.3], positiveWeight: 0.0));
@@ -330,7 +313,7 @@ public class HostileInputTests
         Random rng = new(rows);
         float[] logits = Enumerable.Range(0, rows).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
         float[] weights = [0.7f];
-        OnEveryPath(path =>
+        EveryPath.Run(path =>
         {
             foreach (double smoothing in new[] { 0.0, 0.3, 1.0 })
             {
