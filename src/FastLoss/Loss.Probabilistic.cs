@@ -108,10 +108,14 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int rows = CheckKullbackLeibler(logProbabilities, targets, classes, reduction);
-        double sum = logProbabilities.IsEmpty ? 0 : logTarget
-            ? Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, ValueMode>(logProbabilities, targets, default, default, default, T.One)
-            : Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, ValueMode>(logProbabilities, targets, default, default, default, T.One);
-        return BatchMean<T>(sum, rows, reduction);
+        if (rows == 0)
+        {
+            return Pointwise.Empty<T>(reduction);
+        }
+        double divisor = Pointwise.Divisor(rows, reduction);
+        return T.CreateTruncating(logTarget
+            ? Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, ValueMode>(logProbabilities, targets, default, default, default, T.One, divisor)
+            : Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, ValueMode>(logProbabilities, targets, default, default, default, T.One, divisor));
     }
 
     /// <summary>Kullback–Leibler divergence, and its gradient with respect to the log-probabilities, in one pass.</summary>
@@ -136,10 +140,10 @@ public static partial class Loss
             return Pointwise.Empty<T>(reduction);
         }
         T scale = reduction == Reduction.Mean ? T.CreateTruncating(1.0 / rows) : T.One;
-        double sum = logTarget
-            ? Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, FusedMode>(logProbabilities, targets, default, gradient, default, scale)
-            : Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, FusedMode>(logProbabilities, targets, default, gradient, default, scale);
-        return BatchMean<T>(sum, rows, reduction);
+        double divisor = Pointwise.Divisor(rows, reduction);
+        return T.CreateTruncating(logTarget
+            ? Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, FusedMode>(logProbabilities, targets, default, gradient, default, scale, divisor)
+            : Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, FusedMode>(logProbabilities, targets, default, gradient, default, scale, divisor));
     }
 
     /// <summary>The per-element form of <c>KullbackLeiblerDivergence</c> (PyTorch's <c>reduction='none'</c>).</summary>
@@ -175,6 +179,4 @@ public static partial class Loss
         return Guard.Rows(logProbabilities, classes);
     }
 
-    private static T BatchMean<T>(double sum, int rows, Reduction reduction) where T : IBinaryFloatingPointIeee754<T>
-        => rows == 0 ? Pointwise.Empty<T>(reduction) : T.CreateTruncating(reduction == Reduction.Mean ? sum / rows : sum);
 }

@@ -555,22 +555,22 @@ public static partial class Loss
     {
         bool single = typeof(T) == typeof(float);
         int n = predictions.Length;
-        double sum = Dispatch.Pointwise<T, SquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, default, T.One);
+        double mean = Dispatch.Pointwise<T, SquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, default, T.One, n);
         scale = T.One;
-        // Squares below T's normal range lose bits (at most 2^-150 or 2^-1075 each): below this sum that could be
-        // more than 2^-50 (2^-105) of it. An infinite sum may come from finite differences whose squares overflow.
-        double smallest = n * Math.ScaleB(1.0, single ? -100 : -970);
-        if (!(sum < smallest) && !double.IsPositiveInfinity(sum))
+        // Squares below T's normal range lose bits (at most 2^-150 or 2^-1075 each): below this mean that could be
+        // more than 2^-50 (2^-105) of it. An infinite mean comes from finite differences whose squares overflow
+        // (or from infinite inputs, which the second pass gives again).
+        double smallest = Math.ScaleB(1.0, single ? -100 : -970);
+        if (!(mean < smallest) && !double.IsPositiveInfinity(mean))
         {
-            return Math.Sqrt(sum / n);
+            return Math.Sqrt(mean);
         }
-        // A bound on max |p − t|: every difference whose square is normal has it in the sum; the others are below
-        // the square root of T's smallest normal. Where the sum overflowed, p − t itself may have: 2·MaxValue.
-        int log2Bound = double.IsPositiveInfinity(sum)
+        // A bound on max |p − t|: every difference whose square is normal has it in the sum, n·mean; the others are
+        // below the square root of T's smallest normal. Where the squares overflowed, p − t itself may have: 2·MaxValue.
+        int log2Bound = double.IsPositiveInfinity(mean)
             ? (single ? 129 : 1025)
-            : Math.ILogB(Math.Max(Math.Sqrt(sum) * (1 + 1e-6), Math.ScaleB(1.0, single ? -63 : -511))) + 1;
+            : Math.ILogB(Math.Max(Math.Sqrt(mean) * Math.Sqrt(n) * (1 + 1e-6), Math.ScaleB(1.0, single ? -63 : -511))) + 1;
         scale = T.CreateTruncating(Math.ScaleB(1.0, (single ? 60 : 480) - log2Bound));
-        sum = Dispatch.Pointwise<T, ScaledSquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, new ScaledSquaredErrorOperator<T>(scale), T.One);
-        return Math.Sqrt(sum / n);
+        return Math.Sqrt(Dispatch.Pointwise<T, ScaledSquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, new ScaledSquaredErrorOperator<T>(scale), T.One, n));
     }
 }

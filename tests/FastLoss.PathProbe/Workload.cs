@@ -114,6 +114,7 @@ public static class Workload
                 Add(hash, Loss.RootMeanSquaredError<T>(small, new T[n], g), g);
             }
             Add(hash, Loss.BinaryCrossEntropyWithLogits<T>(p, probabilities, g, positiveWeight: T.CreateTruncating(3)), g);
+            Add(hash, Loss.LogCosh<T>(p, new T[n], g), g);
             Add(hash, Loss.SigmoidFocal<T>(p, probabilities, g), g);
             foreach (int classes in new[] { 1, 2, 10, 40 })
             {

@@ -139,6 +139,30 @@ public class HostileInputTests
         }
     }
 
+    [Fact]
+    public void ElementwiseSumsOfLargeTermsStayFiniteWhereTheMeanIs()
+    {
+        // Float blocks add four terms in float: one that overflows is taken in double, lane by lane; double terms
+        // are scaled by a power of two before they are added. Each mean here is finite, each sum of the terms not
+        // (in float, or in double).
+        EveryPath.Run(path =>
+        {
+            foreach (int n in new[] { 4, 64, 100, 1000 })
+            {
+                float[] p = Enumerable.Repeat(3e38f, n).ToArray(), t = new float[n], g = new float[n];
+                Relative(3e38 - Math.Log(2), Loss.LogCosh<float>(p, t, g), 1e-6, $"log-cosh float n={n} on {path}");
+                Assert.All(g, v => Assert.Equal(1f / n, v, 1e-6f));
+                Relative(2.25e38, Loss.MeanSquaredError<float>(Enumerable.Repeat(1.5e19f, n).ToArray(), t), 1e-6, $"MSE float n={n} on {path}");
+                Relative(3e38 * 0.75, Loss.BinaryCrossEntropyWithLogits<float>(Enumerable.Repeat(-3e38f, n).ToArray(), Enumerable.Repeat(0.75f, n).ToArray()), 1e-6, $"BCE float n={n} on {path}");
+                double[] pd = Enumerable.Repeat(1e308, n).ToArray(), td = new double[n];
+                Relative(1e308 - Math.Log(2), Loss.LogCosh<double>(pd, td), 1e-15, $"log-cosh double n={n} on {path}");
+                Relative(0.75e308, Loss.BinaryCrossEntropyWithLogits<double>(pd.Select(v => -v).ToArray(), Enumerable.Repeat(0.75, n).ToArray()), 1e-15, $"BCE double n={n} on {path}");
+                // The sum itself is beyond the range: ∞, rightly.
+                Assert.Equal(double.PositiveInfinity, Loss.LogCosh<double>(pd, td, Reduction.Sum));
+            }
+        });
+    }
+
     // 3. Finite logits give finite results wherever the true value is finite.
 
     [Theory]

@@ -8,15 +8,18 @@ namespace FastLoss.Kernels;
 /// <summary>Picks the vector type for <see cref="KernelPaths.Active"/> and runs a driver with it.</summary>
 internal static class Dispatch
 {
-    /// <summary>Runs an element-wise loss over equal-length spans (weights and output may be empty when unused).</summary>
-    public static double Pointwise<T, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale)
+    /// <summary>
+    /// Runs an element-wise loss over equal-length spans (weights and output may be empty when unused) and returns
+    /// the sum of its terms divided by <paramref name="divisor"/> (the element count for a mean, 1 for a sum).
+    /// </summary>
+    public static double Pointwise<T, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
-        => Pointwise<T, TOp, TMode>(KernelPaths.Active, x, y, w, output, in op, gradientScale, -1);
+        => Pointwise<T, TOp, TMode>(KernelPaths.Active, x, y, w, output, in op, gradientScale, divisor);
 
-    /// <summary>As above on a given path, optionally with a forced alignment peel (for tests).</summary>
-    internal static double Pointwise<T, TOp, TMode>(KernelPath path, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, int forcedHead)
+    /// <summary>As above on a given path (for tests).</summary>
+    internal static double Pointwise<T, TOp, TMode>(KernelPath path, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
@@ -26,19 +29,13 @@ internal static class Dispatch
         ref T wr = ref MemoryMarshal.GetReference(w);
         ref T or = ref MemoryMarshal.GetReference(output);
         nuint n = (nuint)x.Length;
-        switch (path)
+        return path switch
         {
-            case KernelPath.Vector512:
-                return PointwiseDriver.Run<T, W512<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, forcedHead);
-            case KernelPath.Vector256:
-                return PointwiseDriver.Run<T, Pair<W256<T>, T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, forcedHead);
-            case KernelPath.Vector128:
-                return PointwiseDriver.Run<T, Pair<Pair<W128<T>, T>, T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, forcedHead);
-            default:
-                return typeof(T) == typeof(float)
-                    ? PointwiseDriver.Run<T, Pair<Pair<Pair<Pair<WScalar<T>, T>, T>, T>, T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, forcedHead)
-                    : PointwiseDriver.Run<T, Pair<Pair<Pair<WScalar<T>, T>, T>, T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, forcedHead);
-        }
+            KernelPath.Vector512 => PointwiseDriver.Run<T, W512<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
+            KernelPath.Vector256 => PointwiseDriver.Run<T, W256<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
+            KernelPath.Vector128 => PointwiseDriver.Run<T, W128<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
+            _ => PointwiseDriver.RunScalar<T, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
+        };
     }
 
     /// <summary>Runs softmax cross-entropy on <see cref="KernelPaths.Active"/>; returns the sum of the row losses times ρ (see <see cref="CrossEntropyKernel.RunScaled"/>).</summary>

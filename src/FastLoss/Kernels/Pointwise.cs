@@ -14,8 +14,7 @@ internal static class Pointwise
         {
             return Empty<T>(reduction);
         }
-        double sum = Dispatch.Pointwise<T, TOp, ValueMode>(x, y, w, default, in op, T.One);
-        return Reduce<T>(sum, x.Length, reduction);
+        return T.CreateTruncating(Dispatch.Pointwise<T, TOp, ValueMode>(x, y, w, default, in op, T.One, Divisor(x.Length, reduction)));
     }
 
     public static T Fused<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> gradient, in TOp op, Reduction reduction)
@@ -27,8 +26,7 @@ internal static class Pointwise
             return Empty<T>(reduction);
         }
         T scale = reduction == Reduction.Mean ? T.CreateTruncating(1.0 / x.Length) : T.One;
-        double sum = Dispatch.Pointwise<T, TOp, FusedMode>(x, y, w, gradient, in op, scale);
-        return Reduce<T>(sum, x.Length, reduction);
+        return T.CreateTruncating(Dispatch.Pointwise<T, TOp, FusedMode>(x, y, w, gradient, in op, scale, Divisor(x.Length, reduction)));
     }
 
     public static void PerElement<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> destination, in TOp op)
@@ -37,13 +35,13 @@ internal static class Pointwise
     {
         if (!x.IsEmpty)
         {
-            Dispatch.Pointwise<T, TOp, PerElementMode>(x, y, w, destination, in op, T.One);
+            Dispatch.Pointwise<T, TOp, PerElementMode>(x, y, w, destination, in op, T.One, 1);
         }
     }
 
     public static T Empty<T>(Reduction reduction) where T : IBinaryFloatingPointIeee754<T>
         => reduction == Reduction.Sum ? T.Zero : T.NaN;
 
-    public static T Reduce<T>(double sum, int count, Reduction reduction) where T : IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(reduction == Reduction.Mean ? sum / count : sum);
+    /// <summary>What the sum of the terms is divided by: the count for <c>Mean</c>, 1 for <c>Sum</c>.</summary>
+    public static double Divisor(int count, Reduction reduction) => reduction == Reduction.Mean ? count : 1;
 }

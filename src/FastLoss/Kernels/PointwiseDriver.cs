@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
@@ -111,281 +112,372 @@ internal readonly struct PerElementMode : IPassMode
 /// The one loop behind every element-wise loss.
 /// </summary>
 /// <remarks>
-/// <para>Order of summation, fixed by the library and not by the hardware or the address: the data is
-/// cut into chunks of 64 bytes (L = 16 floats or 8 doubles). Element i's term goes to the double
-/// accumulator (i mod L, ⌊i/L⌋ mod 4) and each accumulator adds its terms in increasing i; the 4·L
-/// accumulators are then summed in a fixed tree (<see cref="CanonicalSum"/>). Every width emulates exactly
-/// this: a narrower vector type is paired up to L lanes (<see cref="Pair{TLow, T}"/>).</para>
-/// <para>Alignment: for long inputs the loop starts after the h elements that bring the output (or the
-/// first input) to a 64-byte boundary, so that full-width loads and stores do not split cache lines. The
-/// first h elements are treated as chunk −1 (lanes L−h…L−1), so lane j of the physical accumulator a then
-/// holds the canonical accumulator ((h + j) mod L, (a + [h + j ≥ L]) mod 4), and
-/// <see cref="CanonicalSum"/> maps it back: the result does not depend on where the data sits.</para>
-/// <para>Head and tail go through the same vector code on a zero-padded 64-byte copy; lanes outside the
-/// data add −0.0, the identity of IEEE addition, and their outputs are never copied out. Float terms are
-/// widened to double before they are added, which keeps a sum of 16M floats within about 1e-7 relative.</para>
+/// <para>Order of summation, fixed by the library and not by the hardware or the address. The input is cut into
+/// blocks of four 64-byte chunks (a chunk is L = 16 floats or 8 doubles, a block 4L elements from the start of the
+/// data; the last block is padded with −0.0, the identity of IEEE addition). Lane j of a block adds its four
+/// terms in T as (t₀ + t₁) + (t₂ + t₃), the term of chunk c being that of element
+/// 4L·b + L·c + j; that block sum is added to lane j's double accumulator, blocks in order; the L lanes are then
+/// added in the fixed halving tree of <see cref="CanonicalSum"/>. (Widening every term to double cost 40% of the
+/// time of MSE on AVX2; a block's float sum loses nothing that matters, the sums across blocks stay in double.)
+/// A float block sum that overflows to ±∞ from finite terms is taken in double instead, lane by lane
+/// (<see cref="IVec{TSelf, T}.AccumulateBlock"/>); double terms are scaled by ρ = 2^−r, 2^r ≥ n, before they are added
+/// (<see cref="SumScale"/>), so that neither a block nor the total overflows where the mean does not.</para>
+/// <para>Each path runs on its own vectors of W lanes (512, 256 or 128 bits): a chunk is P = L/W parts, part p
+/// holding lanes pW…pW+W−1 with an accumulator of its own (two vectors of doubles for float lanes). The parts are
+/// separate locals, not a struct of vectors, so that the JIT keeps them in registers. The scalar path is
+/// <see cref="RunScalar"/>, with the same lanes. Nothing depends on where the data sits: loads are unaligned
+/// (peeling to a 64-byte boundary measured no faster, and would tie the blocks to the address).</para>
 /// </remarks>
 internal static class PointwiseDriver
 {
-    /// <summary>Inputs shorter than this are not peeled to alignment (it cannot pay off).</summary>
-    internal const int PeelThreshold = 512;
+    /// <summary>The library's logical width in lanes of <typeparamref name="T"/>: 64 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Lanes<T>() => 64 / Unsafe.SizeOf<T>();
 
-    /// <summary>Independent accumulator chains: enough to hide the latency of a double add.</summary>
-    internal const int ChainCount = 4;
+    /// <summary>
+    /// ρ for <paramref name="n"/> terms: 1 for float (a float sum in double cannot overflow), else 2^−r with
+    /// 2^r ≥ max(n, 4), so that ρ·(any sum of up to n finite doubles) is finite. A power of two: the bits of a
+    /// sum and of the mean derived from it do not change, but for terms below about 2^−990 (subnormal once scaled).
+    /// </summary>
+    internal static double SumScale<T>(nuint n)
+        => typeof(T) == typeof(float) ? 1.0 : Math.ScaleB(1.0, -(Math.ILogB(Math.Max((double)n, 4.0) - 1) + 1));
 
-    public static double Run<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, int forcedHead = -1)
+    /// <summary>
+    /// Runs the loss over n elements on vectors <typeparamref name="TVec"/> and returns the sum of its terms
+    /// divided by <paramref name="divisor"/> (n for a mean, 1 for a sum), taken as (Σρt / divisor) / ρ.
+    /// </summary>
+    [SkipLocalsInit]
+    public static double Run<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, double divisor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        nuint lanes = (nuint)TVec.Count;
-        TVec scale = TVec.Create(gradientScale);
-
-        nuint head = forcedHead >= 0 ? (nuint)Math.Min(forcedHead, TVec.Count - 1) : 0;
-        if (forcedHead < 0 && n >= PeelThreshold)
-        {
-            head = TMode.WritesOutput ? ElementsToAlignment(ref output, lanes) : ElementsToAlignment(ref x, lanes);
-        }
-        if (head > n)
-        {
-            head = 0;
-        }
-        nuint full = (n - head) / lanes;
-        nuint end = head + full * lanes;
-        nuint rest = n - end;
-
-        // Head and tail first, before any accumulator is live: no vector register survives a call on x64.
-        TVec headTerms = head != 0 ? Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, 0, head, (int)(lanes - head), in op, scale) : default;
-        TVec tailTerms = rest != 0 ? Partial<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, end, rest, 0, in op, scale) : default;
-
-        Chains<TVec> chains = default;
-        if (TMode.Accumulates && head != 0)
-        {
-            TVec.Accumulate(ref chains.Low3, ref chains.High3, headTerms); // chunk −1
-        }
-        if (full != 0)
+        nuint block = 4 * (nuint)Lanes<T>();
+        nuint blocks = n / block;
+        nuint done = blocks * block;
+        double rho = SumScale<T>(n);
+        T rhoT = Constant.Of<T>(rho);
+        Accumulators<TVec> sums = default;
+        if (blocks != 0)
         {
             if (TOp.Cheap)
             {
-                UnrolledLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, scale, ref chains);
-            }
-            else if (TVec.IsPair)
-            {
-                RotatingLoopByHalves<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, gradientScale, ref chains);
+                CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
             }
             else
             {
-                RotatingLoop<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, head, full, in op, gradientScale, ref chains);
+                Blocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
             }
+        }
+        if (done < n)
+        {
+            LastBlock<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, done, n - done, in op, gradientScale, rhoT, ref sums);
         }
         if (!TMode.Accumulates)
         {
             return 0;
         }
-        if (rest != 0)
-        {
-            switch (full & 3) // the tail is chunk number `full`
-            {
-                case 0: TVec.Accumulate(ref chains.Low0, ref chains.High0, tailTerms); break;
-                case 1: TVec.Accumulate(ref chains.Low1, ref chains.High1, tailTerms); break;
-                case 2: TVec.Accumulate(ref chains.Low2, ref chains.High2, tailTerms); break;
-                default: TVec.Accumulate(ref chains.Low3, ref chains.High3, tailTerms); break;
-            }
-        }
-        Span<double> physical = stackalloc double[ChainCount * 16];
-        int l = TVec.Count;
-        TVec.StoreAccumulator(chains.Low0, chains.High0, physical.Slice(0, l));
-        TVec.StoreAccumulator(chains.Low1, chains.High1, physical.Slice(l, l));
-        TVec.StoreAccumulator(chains.Low2, chains.High2, physical.Slice(2 * l, l));
-        TVec.StoreAccumulator(chains.Low3, chains.High3, physical.Slice(3 * l, l));
-        return CanonicalSum(physical.Slice(0, ChainCount * l), l, (int)head);
+        Span<double> lanes = stackalloc double[16];
+        Store<T, TVec>(ref sums, lanes);
+        return CanonicalSum(lanes.Slice(0, Lanes<T>())) / divisor / rho;
     }
 
-    /// <summary>The four accumulator chains (double bits in vectors of T).</summary>
-    internal struct Chains<TVec> where TVec : struct
+    /// <summary>
+    /// The scalar path: the same lane operations and the same blocks one element at a time (the terms of a block
+    /// in a small buffer, then each lane's block sum), so the result has the bits of the vector paths.
+    /// (Emulating the L lanes with pairs of scalars kept every intermediate in memory: 5 to 12 times slower than a
+    /// plain loop.)
+    /// </summary>
+    [SkipLocalsInit]
+    public static double RunScalar<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, double divisor)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        int lanes = Lanes<T>();
+        double rho = SumScale<T>(n);
+        Span<double> sums = stackalloc double[16];
+        sums.Clear();
+        Span<T> terms = stackalloc T[64];
+        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref w, ref output, n, in op, gradientScale, Constant.Of<T>(rho), sums.Slice(0, lanes), terms.Slice(0, 4 * lanes));
+        return TMode.Accumulates ? CanonicalSum(sums.Slice(0, lanes)) / divisor / rho : 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ScalarLoop<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rho, Span<double> sums, Span<T> terms)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        WScalar<T> scale = new(gradientScale);
+        int lanes = sums.Length;
+        nuint block = (nuint)terms.Length;
+        ref T t0 = ref MemoryMarshal.GetReference(terms);
+        for (nuint start = 0; start < n; start += block)
+        {
+            nuint count = Math.Min(block, n - start);
+            for (nuint k = 0; k < count; k++)
+            {
+                nuint i = start + k;
+                WScalar<T> xv = new(Unsafe.Add(ref x, i)), yv = new(Unsafe.Add(ref y, i));
+                WScalar<T> wv = TOp.UsesWeights ? new(Unsafe.Add(ref w, i)) : default;
+                WScalar<T> term;
+                if (TMode.WritesGradient)
+                {
+                    term = op.ValueAndGradient(xv, yv, wv, scale, out WScalar<T> gradient);
+                    Unsafe.Add(ref output, i) = gradient.V;
+                }
+                else
+                {
+                    term = op.Value(xv, yv, wv);
+                    if (!TMode.Accumulates)
+                    {
+                        Unsafe.Add(ref output, i) = term.V;
+                    }
+                }
+                Unsafe.Add(ref t0, k) = typeof(T) == typeof(float) ? term.V : term.V * rho;
+            }
+            if (!TMode.Accumulates)
+            {
+                continue;
+            }
+            for (nuint k = count; k < block; k++)
+            {
+                Unsafe.Add(ref t0, k) = Constant.Of<T>(-0.0);
+            }
+            for (int j = 0; j < lanes; j++)
+            {
+                sums[j] += BlockSum(Unsafe.Add(ref t0, j), Unsafe.Add(ref t0, lanes + j), Unsafe.Add(ref t0, 2 * lanes + j), Unsafe.Add(ref t0, 3 * lanes + j));
+            }
+        }
+    }
+
+    /// <summary>One lane's block sum, as <see cref="IVec{TSelf, T}.AccumulateBlock"/> takes it: (t₀ + t₁) + (t₂ + t₃) in T, in double where a float sum overflowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double BlockSum<T>(T t0, T t1, T t2, T t3) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T s = (t0 + t1) + (t2 + t3);
+        if (typeof(T) == typeof(float) && T.IsInfinity(s))
+        {
+            return (Constant.ToDouble(t0) + Constant.ToDouble(t1)) + (Constant.ToDouble(t2) + Constant.ToDouble(t3));
+        }
+        return Constant.ToDouble(s);
+    }
+
+    /// <summary>
+    /// The double accumulators of the L lanes, one (low, high) pair per part of a chunk (double bits in vectors of
+    /// T, see <see cref="IVec{TSelf, T}.Accumulate"/>); parts beyond P are unused.
+    /// </summary>
+    internal struct Accumulators<TVec> where TVec : struct
     {
         public TVec Low0, High0, Low1, High1, Low2, High2, Low3, High3;
     }
 
-    /// <summary>All full chunks from <paramref name="start"/>, chunk k adding to chain k mod 4: four inlined copies of a cheap operator.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void UnrolledLoop<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, TVec scale, ref Chains<TVec> chains)
+    /// <summary>Writes the L lane sums in lane order.</summary>
+    private static void Store<T, TVec>(ref Accumulators<TVec> sums, Span<double> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
-        where TOp : struct, IPointwiseLoss<T>
-        where TMode : struct, IPassMode
     {
-        nuint lanes = (nuint)TVec.Count;
-        TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
-        TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
-        nuint i = start;
-        nuint end = start + chunks * lanes;
-        nuint end4 = start + (chunks & ~(nuint)3) * lanes;
-        if (i < end4)
+        int width = TVec.Count, parts = Lanes<T>() / width;
+        TVec.StoreAccumulator(sums.Low0, sums.High0, destination);
+        if (parts > 1)
         {
-            // Every load of an iteration, and the first of the next, comes before its stores: an output
-            // just above an input in memory (arrays allocated one after the other) would otherwise match
-            // the next load in the low 12 address bits and stall it (4K aliasing).
-            Inputs<T, TVec, TOp> next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
-            for (; i < end4; i += 4 * lanes)
-            {
-                Inputs<T, TVec, TOp> a = next;
-                Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + lanes);
-                Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 2 * lanes);
-                Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 3 * lanes);
-                next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 4 * lanes < end4 ? i + 4 * lanes : i);
-                ChunkFrom<T, TVec, TOp, TMode>(a, ref output, i, in op, scale, ref lo0, ref hi0);
-                ChunkFrom<T, TVec, TOp, TMode>(b, ref output, i + lanes, in op, scale, ref lo1, ref hi1);
-                ChunkFrom<T, TVec, TOp, TMode>(c, ref output, i + 2 * lanes, in op, scale, ref lo2, ref hi2);
-                ChunkFrom<T, TVec, TOp, TMode>(d, ref output, i + 3 * lanes, in op, scale, ref lo3, ref hi3);
-            }
+            TVec.StoreAccumulator(sums.Low1, sums.High1, destination[width..]);
         }
-        if (i < end)
+        if (parts > 2)
         {
-            Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo0, ref hi0);
-            i += lanes;
-            if (i < end)
-            {
-                Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo1, ref hi1);
-                i += lanes;
-                if (i < end)
-                {
-                    Chunk<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, in op, scale, ref lo2, ref hi2);
-                }
-            }
+            TVec.StoreAccumulator(sums.Low2, sums.High2, destination[(2 * width)..]);
+            TVec.StoreAccumulator(sums.Low3, sums.High3, destination[(3 * width)..]);
         }
-        chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
-        chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
     }
 
     /// <summary>
-    /// The same for an expensive operator: one inlined copy, the chains rotating so that lo0/hi0 always
-    /// hold chain (k mod 4). The operator's own latency hides the adds'.
+    /// Whole blocks of a cheap operator (a few instructions a vector: four inlined copies), part by part: the four
+    /// chunks' inputs of a part are loaded before any of its stores, so that an output just above an input in
+    /// memory (arrays allocated one after the other) cannot match a pending load in the low 12 address bits and
+    /// stall it (4K aliasing).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RotatingLoop<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, T scale, ref Chains<TVec> chains)
+    private static void CheapBlocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        nuint lanes = (nuint)TVec.Count;
-        TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
-        TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
-        nuint end = start + chunks * lanes;
-        TVec scaleVector = TVec.Create(scale);
-        // Each chunk's inputs are loaded an iteration ahead, before the previous chunk's store (4K aliasing,
-        // see UnrolledLoop).
-        Inputs<T, TVec, TOp> next = chunks != 0 ? Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, start) : default;
-        for (nuint i = start; i < end; i += lanes)
+        nuint width = (nuint)TVec.Count;
+        int parts = Lanes<T>() / TVec.Count;
+        nuint chunk = (nuint)Lanes<T>();
+        TVec scale = TVec.Create(gradientScale), rhoV = TVec.Create(rho);
+        TVec lo0 = sums.Low0, hi0 = sums.High0, lo1 = sums.Low1, hi1 = sums.High1;
+        TVec lo2 = sums.Low2, hi2 = sums.High2, lo3 = sums.Low3, hi3 = sums.High3;
+        nuint end = blocks * 4 * chunk;
+        for (nuint i = 0; i < end; i += 4 * chunk)
         {
-            Inputs<T, TVec, TOp> current = next;
-            next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + lanes < end ? i + lanes : i);
-            ChunkFrom<T, TVec, TOp, TMode>(current, ref output, i, in op, scaleVector, ref lo0, ref hi0);
-            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
-            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
+            CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, chunk, in op, scale, rhoV, ref lo0, ref hi0);
+            if (parts > 1)
+            {
+                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + width, chunk, in op, scale, rhoV, ref lo1, ref hi1);
+            }
+            if (parts > 2)
+            {
+                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 2 * width, chunk, in op, scale, rhoV, ref lo2, ref hi2);
+                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 3 * width, chunk, in op, scale, rhoV, ref lo3, ref hi3);
+            }
         }
-        // After `chunks` rotations lo0 holds chain (chunks mod 4): rotate on to chain 0.
-        for (nuint r = (4 - (chunks & 3)) & 3; r > 0; r--)
+        sums.Low0 = lo0; sums.High0 = hi0; sums.Low1 = lo1; sums.High1 = hi1;
+        sums.Low2 = lo2; sums.High2 = hi2; sums.Low3 = lo3; sums.High3 = hi3;
+    }
+
+    /// <summary>One part of a block: the vectors at i, i + L, i + 2L, i + 3L.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheapPart<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint i, nuint chunk, in TOp op, TVec scale, TVec rho, ref TVec lo, ref TVec hi)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        Inputs<T, TVec, TOp> a = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
+        Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + chunk);
+        Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 2 * chunk);
+        Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 3 * chunk);
+        TVec t0 = Terms<T, TVec, TOp, TMode>(a, ref output, i, in op, scale);
+        TVec t1 = Terms<T, TVec, TOp, TMode>(b, ref output, i + chunk, in op, scale);
+        TVec t2 = Terms<T, TVec, TOp, TMode>(c, ref output, i + 2 * chunk, in op, scale);
+        TVec t3 = Terms<T, TVec, TOp, TMode>(d, ref output, i + 3 * chunk, in op, scale);
+        if (TMode.Accumulates)
         {
-            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
-            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
+            if (typeof(T) == typeof(double))
+            {
+                (t0, t1, t2, t3) = (t0 * rho, t1 * rho, t2 * rho, t3 * rho);
+            }
+            TVec.AccumulateBlock(ref lo, ref hi, t0, t1, t2, t3);
         }
-        chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
-        chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
     }
 
     /// <summary>
-    /// <see cref="RotatingLoop"/> for a pair of narrower vectors: each half is compiled and run apart
-    /// (<see cref="IVec{TSelf, T}.Evaluate"/>), so that the operator's code for the narrow type stays within
-    /// the JIT's limits instead of spilling (the AVX2 path of BCE with logits ran five times faster so).
+    /// Whole blocks of an expensive operator: one inlined copy (the JIT's inlining budget is per method) runs over
+    /// the block's 4P vectors in memory order, each vector's inputs loaded before the previous one's store (4K
+    /// aliasing), its terms kept in a small buffer; then each part adds its block sum.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RotatingLoopByHalves<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint chunks, in TOp op, T scale, ref Chains<TVec> chains)
+    [SkipLocalsInit]
+    private static void Blocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        nuint lanes = (nuint)TVec.Count;
-        TVec lo0 = chains.Low0, hi0 = chains.High0, lo1 = chains.Low1, hi1 = chains.High1;
-        TVec lo2 = chains.Low2, hi2 = chains.High2, lo3 = chains.Low3, hi3 = chains.High3;
-        nuint end = start + chunks * lanes;
-        ChunkEvaluator<T, TOp, TMode> evaluator = new(ref x, ref y, ref w, ref output, op, scale);
-        for (nuint i = start; i < end; i += lanes)
+        nuint width = (nuint)TVec.Count;
+        nuint block = 4 * (nuint)Lanes<T>();
+        TVec scale = TVec.Create(gradientScale);
+        Span<T> buffer = stackalloc T[64];
+        ref T terms = ref MemoryMarshal.GetReference(buffer);
+        TVec lo0 = sums.Low0, hi0 = sums.High0, lo1 = sums.Low1, hi1 = sums.High1;
+        TVec lo2 = sums.Low2, hi2 = sums.High2, lo3 = sums.Low3, hi3 = sums.High3;
+        nuint end = blocks * block;
+        nuint last = end - width;
+        Inputs<T, TVec, TOp> next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, 0);
+        for (nuint i = 0; i < end; i += block)
         {
-            TVec terms = TVec.Evaluate(ref evaluator, i);
+            for (nuint k = 0; k < block; k += width)
+            {
+                Inputs<T, TVec, TOp> current = next;
+                next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + k + width <= last ? i + k + width : last);
+                TVec.Store(Terms<T, TVec, TOp, TMode>(current, ref output, i + k, in op, scale), ref terms, k);
+            }
             if (TMode.Accumulates)
             {
-                TVec.Accumulate(ref lo0, ref hi0, terms);
+                AddBlock<T, TVec>(ref terms, rho, ref lo0, ref hi0, ref lo1, ref hi1, ref lo2, ref hi2, ref lo3, ref hi3);
             }
-            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
-            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
         }
-        // After `chunks` rotations lo0 holds chain (chunks mod 4): rotate on to chain 0.
-        for (nuint r = (4 - (chunks & 3)) & 3; r > 0; r--)
-        {
-            (lo0, lo1, lo2, lo3) = (lo1, lo2, lo3, lo0);
-            (hi0, hi1, hi2, hi3) = (hi1, hi2, hi3, hi0);
-        }
-        chains.Low0 = lo0; chains.High0 = hi0; chains.Low1 = lo1; chains.High1 = hi1;
-        chains.Low2 = lo2; chains.High2 = hi2; chains.Low3 = lo3; chains.High3 = hi3;
+        sums.Low0 = lo0; sums.High0 = hi0; sums.Low1 = lo1; sums.High1 = hi1;
+        sums.Low2 = lo2; sums.High2 = hi2; sums.Low3 = lo3; sums.High3 = hi3;
     }
 
-    /// <summary>One chunk of an expensive operator: loads, computes, stores the output, returns the terms.</summary>
-    private ref struct ChunkEvaluator<T, TOp, TMode> : IEvaluator<T>
+    /// <summary>Adds the block of 4L terms at <paramref name="terms"/> (scaled by ρ for double), part by part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlock<T, TVec>(ref T terms, T rho, ref TVec lo0, ref TVec hi0, ref TVec lo1, ref TVec hi1, ref TVec lo2, ref TVec hi2, ref TVec lo3, ref TVec hi3)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TOp : struct, IPointwiseLoss<T>
-        where TMode : struct, IPassMode
+        where TVec : struct, IVec<TVec, T>
     {
-        private readonly ref T _x, _y, _w, _output;
-        private readonly TOp _op;
-        private readonly T _scale;
-
-        public ChunkEvaluator(ref T x, ref T y, ref T w, ref T output, TOp op, T scale)
+        int parts = Lanes<T>() / TVec.Count;
+        AddPart<T, TVec>(ref terms, 0, rho, ref lo0, ref hi0);
+        if (parts > 1)
         {
-            _x = ref x;
-            _y = ref y;
-            _w = ref w;
-            _output = ref output;
-            _op = op;
-            _scale = scale;
+            AddPart<T, TVec>(ref terms, 1, rho, ref lo1, ref hi1);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly TV Run<TV>(nuint index) where TV : struct, IVec<TV, T>
+        if (parts > 2)
         {
-            TV xv = TV.Load(ref _x, index);
-            TV yv = TV.Load(ref _y, index);
-            TV wv = TOp.UsesWeights ? TV.Load(ref _w, index) : default;
-            if (TMode.WritesGradient)
-            {
-                TV terms = _op.ValueAndGradient(xv, yv, wv, TV.Create(_scale), out TV gradient);
-                TV.Store(gradient, ref _output, index);
-                return terms;
-            }
-            TV value = _op.Value(xv, yv, wv);
-            if (!TMode.Accumulates)
-            {
-                TV.Store(value, ref _output, index);
-            }
-            return value;
+            AddPart<T, TVec>(ref terms, 2, rho, ref lo2, ref hi2);
+            AddPart<T, TVec>(ref terms, 3, rho, ref lo3, ref hi3);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Chunk<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint i, in TOp op, TVec scale, ref TVec lo, ref TVec hi)
+    private static void AddPart<T, TVec>(ref T terms, int part, T rho, ref TVec lo, ref TVec hi)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        nuint chunk = (nuint)Lanes<T>();
+        nuint p = (nuint)(part * TVec.Count);
+        TVec t0 = TVec.Load(ref terms, p), t1 = TVec.Load(ref terms, p + chunk);
+        TVec t2 = TVec.Load(ref terms, p + 2 * chunk), t3 = TVec.Load(ref terms, p + 3 * chunk);
+        if (typeof(T) == typeof(double))
+        {
+            TVec r = TVec.Create(rho);
+            (t0, t1, t2, t3) = (t0 * r, t1 * r, t2 * r, t3 * r);
+        }
+        TVec.AccumulateBlock(ref lo, ref hi, t0, t1, t2, t3);
+    }
+
+    /// <summary>
+    /// The last, partial block (fewer than 4L elements from <paramref name="start"/>): through the same vector code
+    /// on a zero-padded copy, terms outside the data −0.0, and only the valid outputs copied back (so that in-place
+    /// gradients stay right).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [SkipLocalsInit]
+    private static void LastBlock<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint count, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        Inputs<T, TVec, TOp> inputs = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
-        ChunkFrom<T, TVec, TOp, TMode>(inputs, ref output, i, in op, scale, ref lo, ref hi);
+        int block = 4 * Lanes<T>();
+        int c = (int)count;
+        Span<T> buffer = stackalloc T[4 * 64];
+        buffer.Clear();
+        Span<T> bx = buffer.Slice(0, block), by = buffer.Slice(block, block), bw = buffer.Slice(2 * block, block), bo = buffer.Slice(3 * block, block);
+        CopyIn(ref x, start, bx.Slice(0, c));
+        CopyIn(ref y, start, by.Slice(0, c));
+        if (TOp.UsesWeights)
+        {
+            CopyIn(ref w, start, bw.Slice(0, c));
+        }
+        TVec scale = TVec.Create(gradientScale);
+        TVec negativeZero = TVec.Create(Constant.Of<T>(-0.0));
+        for (int k = 0; k < block; k += TVec.Count)
+        {
+            Inputs<T, TVec, TOp> inputs = Inputs<T, TVec, TOp>.Load(ref bx[0], ref by[0], ref bw[0], (nuint)k);
+            TVec terms = Terms<T, TVec, TOp, TMode>(inputs, ref bo[0], (nuint)k, in op, scale);
+            if (TMode.Accumulates)
+            {
+                // The terms replace the inputs of x, which this lane's vector no longer needs.
+                TVec.Store(TVec.Select(TVec.LaneMask(0, c - k), terms, negativeZero), ref bx[0], (nuint)k);
+            }
+        }
+        if (TMode.WritesOutput)
+        {
+            bo.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
+        }
+        if (TMode.Accumulates)
+        {
+            AddBlock<T, TVec>(ref bx[0], rho, ref sums.Low0, ref sums.High0, ref sums.Low1, ref sums.High1, ref sums.Low2, ref sums.High2, ref sums.Low3, ref sums.High3);
+        }
     }
 
-    /// <summary>A chunk's inputs, loaded ahead of the previous chunk's store (see <see cref="RotatingLoop"/>).</summary>
+    /// <summary>A vector's inputs, loaded ahead of the previous vector's store (see <see cref="CheapBlocks"/>).</summary>
     private struct Inputs<T, TVec, TOp>
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -404,118 +496,42 @@ internal static class PointwiseDriver
         }
     }
 
-    /// <summary>One chunk from inputs already loaded: its terms into (lo, hi), its outputs at <paramref name="i"/>.</summary>
+    /// <summary>One vector from inputs already loaded: writes its outputs at <paramref name="i"/> and returns its terms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ChunkFrom<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp> inputs, ref T output, nuint i, in TOp op, TVec scale, ref TVec lo, ref TVec hi)
+    private static TVec Terms<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp> inputs, ref T output, nuint i, in TOp op, TVec scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        TVec xv = inputs.X, yv = inputs.Y, wv = inputs.W;
         if (TMode.WritesGradient)
         {
-            TVec terms = op.ValueAndGradient(xv, yv, wv, scale, out TVec gradient);
+            TVec terms = op.ValueAndGradient(inputs.X, inputs.Y, inputs.W, scale, out TVec gradient);
             TVec.Store(gradient, ref output, i);
-            TVec.Accumulate(ref lo, ref hi, terms);
+            return terms;
         }
-        else if (TMode.Accumulates)
+        TVec value = op.Value(inputs.X, inputs.Y, inputs.W);
+        if (!TMode.Accumulates)
         {
-            TVec.Accumulate(ref lo, ref hi, op.Value(xv, yv, wv));
+            TVec.Store(value, ref output, i);
         }
-        else
-        {
-            TVec.Store(op.Value(xv, yv, wv), ref output, i);
-        }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="count"/> elements starting at <paramref name="start"/> through the vector code
-    /// in lanes <c>[laneOffset, laneOffset + count)</c> of a zero-padded copy; returns the terms with the
-    /// other lanes set to −0.0 and copies only the valid outputs back (so in-place gradients stay correct).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TVec Partial<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint count, int laneOffset, in TOp op, TVec scale)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVec : struct, IVec<TVec, T>
-        where TOp : struct, IPointwiseLoss<T>
-        where TMode : struct, IPassMode
-    {
-        int lanes = TVec.Count;
-        int c = (int)count;
-        Span<T> buffer = stackalloc T[4 * 16];
-        Span<T> bx = buffer.Slice(0, lanes), by = buffer.Slice(lanes, lanes), bw = buffer.Slice(2 * lanes, lanes), bo = buffer.Slice(3 * lanes, lanes);
-        CopyIn(ref x, start, bx.Slice(laneOffset, c));
-        CopyIn(ref y, start, by.Slice(laneOffset, c));
-        if (TOp.UsesWeights)
-        {
-            CopyIn(ref w, start, bw.Slice(laneOffset, c));
-        }
-        TVec xv = TVec.Load(ref bx[0], 0), yv = TVec.Load(ref by[0], 0), wv = TVec.Load(ref bw[0], 0);
-        TVec terms;
-        if (TMode.WritesGradient)
-        {
-            terms = op.ValueAndGradient(xv, yv, wv, scale, out TVec gradient);
-            TVec.Store(gradient, ref bo[0], 0);
-        }
-        else
-        {
-            terms = op.Value(xv, yv, wv);
-            TVec.Store(terms, ref bo[0], 0);
-        }
-        if (TMode.WritesOutput)
-        {
-            bo.Slice(laneOffset, c).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
-        }
-        return TVec.Select(TVec.LaneMask(laneOffset, laneOffset + c), terms, TVec.Create(Constant.Of<T>(-0.0)));
+        return value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyIn<T>(ref T source, nuint start, Span<T> destination)
-        => System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, start), destination.Length).CopyTo(destination);
+        => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, start), destination.Length).CopyTo(destination);
 
-    /// <summary>Elements to skip until <paramref name="reference"/> + that many elements is 64-byte aligned (0 if it never is).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static nuint ElementsToAlignment<T>(ref T reference, nuint lanes)
+    /// <summary>The L lane sums added in a fixed halving tree: lane j and lane j + L/2 first, and so on down.</summary>
+    internal static double CanonicalSum(Span<double> lanes)
     {
-        nuint address = (nuint)Unsafe.ByteOffset(ref Unsafe.NullRef<T>(), ref reference);
-        nuint misalignment = address & 63;
-        if (misalignment == 0 || misalignment % (nuint)Unsafe.SizeOf<T>() != 0)
-        {
-            return 0;
-        }
-        return (64 - misalignment) / (nuint)Unsafe.SizeOf<T>() % lanes;
-    }
-
-    /// <summary>
-    /// Maps the physical accumulators (chain a, lane j; peeled by <paramref name="head"/> elements) to the
-    /// canonical ones and adds them in a fixed order: the four chains of each lane pairwise, then the lanes
-    /// in a pairwise tree.
-    /// </summary>
-    internal static double CanonicalSum(ReadOnlySpan<double> physical, int lanes, int head)
-    {
-        Span<double> canonical = stackalloc double[ChainCount * 16];
-        for (int a = 0; a < ChainCount; a++)
-        {
-            for (int j = 0; j < lanes; j++)
-            {
-                int s = (head + j) % lanes;
-                int c = (a + (head + j >= lanes ? 1 : 0)) % ChainCount;
-                canonical[c * lanes + s] = physical[a * lanes + j];
-            }
-        }
-        Span<double> perLane = stackalloc double[16];
-        for (int s = 0; s < lanes; s++)
-        {
-            perLane[s] = (canonical[s] + canonical[lanes + s]) + (canonical[2 * lanes + s] + canonical[3 * lanes + s]);
-        }
-        for (int width = lanes / 2; width >= 1; width /= 2)
+        for (int width = lanes.Length / 2; width >= 1; width /= 2)
         {
             for (int s = 0; s < width; s++)
             {
-                perLane[s] += perLane[s + width];
+                lanes[s] += lanes[s + width];
             }
         }
-        return perLane[0];
+        return lanes[0];
     }
 }

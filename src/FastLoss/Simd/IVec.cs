@@ -130,8 +130,19 @@ internal interface IVec<TSelf, T>
     /// </summary>
     static abstract void Accumulate(ref TSelf low, ref TSelf high, TSelf terms);
 
+    /// <summary>
+    /// Adds a block of four term vectors to an accumulator (see <see cref="Accumulate"/>) in the library's order:
+    /// per lane s = (t0 + t1) + (t2 + t3) in T, widened for float lanes; a float lane whose s overflowed to ±∞
+    /// (from finite terms, or from an infinite one, where the double tree gives the same ∞ or NaN) adds the same
+    /// tree taken in double instead. A lane's result never depends on its neighbours.
+    /// </summary>
+    static abstract void AccumulateBlock(ref TSelf low, ref TSelf high, TSelf t0, TSelf t1, TSelf t2, TSelf t3);
+
     /// <summary>Writes the <see cref="Count"/> double lanes of an accumulator in lane order.</summary>
     static abstract void StoreAccumulator(TSelf low, TSelf high, Span<double> destination);
+
+    /// <summary>The inverse of <see cref="StoreAccumulator"/>: an accumulator from <see cref="Count"/> doubles in lane order.</summary>
+    static abstract void LoadAccumulator(ReadOnlySpan<double> source, out TSelf low, out TSelf high);
 }
 
 /// <summary>A computation on the vector at an index, generic over the vector type (see <see cref="IVec{TSelf, T}.Evaluate"/>).</summary>

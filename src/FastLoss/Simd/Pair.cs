@@ -121,6 +121,21 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
         TLow.StoreAccumulator(low.B, high.B, destination[TLow.Count..]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateBlock(ref Pair<TLow, T> low, ref Pair<TLow, T> high, Pair<TLow, T> t0, Pair<TLow, T> t1, Pair<TLow, T> t2, Pair<TLow, T> t3)
+    {
+        TLow.AccumulateBlock(ref low.A, ref high.A, t0.A, t1.A, t2.A, t3.A);
+        TLow.AccumulateBlock(ref low.B, ref high.B, t0.B, t1.B, t2.B, t3.B);
+    }
+
+    public static void LoadAccumulator(ReadOnlySpan<double> source, out Pair<TLow, T> low, out Pair<TLow, T> high)
+    {
+        TLow.LoadAccumulator(source, out TLow lowA, out TLow highA);
+        TLow.LoadAccumulator(source[TLow.Count..], out TLow lowB, out TLow highB);
+        low = new(lowA, lowB);
+        high = new(highA, highB);
+    }
+
     public static Pair<TLow, T> Indices
 
     {

@@ -174,6 +174,37 @@ internal struct W128<T> : IVec<W128<T>, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateBlock(ref W128<T> low, ref W128<T> high, W128<T> t0, W128<T> t1, W128<T> t2, W128<T> t3)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            low.V += (t0.V + t1.V) + (t2.V + t3.V);
+            return;
+        }
+        Vector128<float> a = t0.V.As<T, float>(), b = t1.V.As<T, float>(), c = t2.V.As<T, float>(), d = t3.V.As<T, float>();
+        Vector128<float> s = (a + b) + (c + d);
+        Vector128<double> sl = Vector128.WidenLower(s), sh = Vector128.WidenUpper(s);
+        if (Vector128.GreaterThanAny(Vector128.Abs(s), Vector128.Create(float.MaxValue)))
+        {
+            // Lanes whose float sum overflowed take the same tree in double (rare: inline, so that the accumulators
+            // stay in registers, which a call would clobber).
+            Vector128<double> dl = (Vector128.WidenLower(a) + Vector128.WidenLower(b)) + (Vector128.WidenLower(c) + Vector128.WidenLower(d));
+            Vector128<double> dh = (Vector128.WidenUpper(a) + Vector128.WidenUpper(b)) + (Vector128.WidenUpper(c) + Vector128.WidenUpper(d));
+            Vector128<int> overflow = Vector128.Equals(Vector128.Abs(s), Vector128.Create(float.PositiveInfinity)).AsInt32();
+            sl = Vector128.ConditionalSelect(Vector128.WidenLower(overflow).AsDouble(), dl, sl);
+            sh = Vector128.ConditionalSelect(Vector128.WidenUpper(overflow).AsDouble(), dh, sh);
+        }
+        low.V = (low.V.As<T, double>() + sl).As<double, T>();
+        high.V = (high.V.As<T, double>() + sh).As<double, T>();
+    }
+
+    public static void LoadAccumulator(ReadOnlySpan<double> source, out W128<T> low, out W128<T> high)
+    {
+        low = new(Vector128.Create(source).As<double, T>());
+        high = typeof(T) == typeof(float) ? new(Vector128.Create(source[Vector128<double>.Count..]).As<double, T>()) : default;
+    }
+
     public static void StoreAccumulator(W128<T> low, W128<T> high, Span<double> destination)
     {
         low.V.As<T, double>().CopyTo(destination);

@@ -164,6 +164,37 @@ internal struct W256<T> : IVec<W256<T>, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateBlock(ref W256<T> low, ref W256<T> high, W256<T> t0, W256<T> t1, W256<T> t2, W256<T> t3)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            low.V += (t0.V + t1.V) + (t2.V + t3.V);
+            return;
+        }
+        Vector256<float> a = t0.V.As<T, float>(), b = t1.V.As<T, float>(), c = t2.V.As<T, float>(), d = t3.V.As<T, float>();
+        Vector256<float> s = (a + b) + (c + d);
+        Vector256<double> sl = Vector256.WidenLower(s), sh = Vector256.WidenUpper(s);
+        if (Vector256.GreaterThanAny(Vector256.Abs(s), Vector256.Create(float.MaxValue)))
+        {
+            // Lanes whose float sum overflowed take the same tree in double (rare: inline, so that the accumulators
+            // stay in registers, which a call would clobber).
+            Vector256<double> dl = (Vector256.WidenLower(a) + Vector256.WidenLower(b)) + (Vector256.WidenLower(c) + Vector256.WidenLower(d));
+            Vector256<double> dh = (Vector256.WidenUpper(a) + Vector256.WidenUpper(b)) + (Vector256.WidenUpper(c) + Vector256.WidenUpper(d));
+            Vector256<int> overflow = Vector256.Equals(Vector256.Abs(s), Vector256.Create(float.PositiveInfinity)).AsInt32();
+            sl = Vector256.ConditionalSelect(Vector256.WidenLower(overflow).AsDouble(), dl, sl);
+            sh = Vector256.ConditionalSelect(Vector256.WidenUpper(overflow).AsDouble(), dh, sh);
+        }
+        low.V = (low.V.As<T, double>() + sl).As<double, T>();
+        high.V = (high.V.As<T, double>() + sh).As<double, T>();
+    }
+
+    public static void LoadAccumulator(ReadOnlySpan<double> source, out W256<T> low, out W256<T> high)
+    {
+        low = new(Vector256.Create(source).As<double, T>());
+        high = typeof(T) == typeof(float) ? new(Vector256.Create(source[Vector256<double>.Count..]).As<double, T>()) : default;
+    }
+
     public static void StoreAccumulator(W256<T> low, W256<T> high, Span<double> destination)
     {
         low.V.As<T, double>().CopyTo(destination);

@@ -150,6 +150,37 @@ internal struct W512<T> : IVec<W512<T>, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateBlock(ref W512<T> low, ref W512<T> high, W512<T> t0, W512<T> t1, W512<T> t2, W512<T> t3)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            low.V += (t0.V + t1.V) + (t2.V + t3.V);
+            return;
+        }
+        Vector512<float> a = t0.V.As<T, float>(), b = t1.V.As<T, float>(), c = t2.V.As<T, float>(), d = t3.V.As<T, float>();
+        Vector512<float> s = (a + b) + (c + d);
+        Vector512<double> sl = Vector512.WidenLower(s), sh = Vector512.WidenUpper(s);
+        if (Vector512.GreaterThanAny(Vector512.Abs(s), Vector512.Create(float.MaxValue)))
+        {
+            // Lanes whose float sum overflowed take the same tree in double (rare: inline, so that the accumulators
+            // stay in registers, which a call would clobber).
+            Vector512<double> dl = (Vector512.WidenLower(a) + Vector512.WidenLower(b)) + (Vector512.WidenLower(c) + Vector512.WidenLower(d));
+            Vector512<double> dh = (Vector512.WidenUpper(a) + Vector512.WidenUpper(b)) + (Vector512.WidenUpper(c) + Vector512.WidenUpper(d));
+            Vector512<int> overflow = Vector512.Equals(Vector512.Abs(s), Vector512.Create(float.PositiveInfinity)).AsInt32();
+            sl = Vector512.ConditionalSelect(Vector512.WidenLower(overflow).AsDouble(), dl, sl);
+            sh = Vector512.ConditionalSelect(Vector512.WidenUpper(overflow).AsDouble(), dh, sh);
+        }
+        low.V = (low.V.As<T, double>() + sl).As<double, T>();
+        high.V = (high.V.As<T, double>() + sh).As<double, T>();
+    }
+
+    public static void LoadAccumulator(ReadOnlySpan<double> source, out W512<T> low, out W512<T> high)
+    {
+        low = new(Vector512.Create(source).As<double, T>());
+        high = typeof(T) == typeof(float) ? new(Vector512.Create(source[Vector512<double>.Count..]).As<double, T>()) : default;
+    }
+
     public static void StoreAccumulator(W512<T> low, W512<T> high, Span<double> destination)
     {
         low.V.As<T, double>().CopyTo(destination);

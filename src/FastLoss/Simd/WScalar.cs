@@ -160,6 +160,39 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
     public static void StoreAccumulator(WScalar<T> low, WScalar<T> high, Span<double> destination)
         => destination[0] = ReadAccumulator(low, high);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateBlock(ref WScalar<T> low, ref WScalar<T> high, WScalar<T> t0, WScalar<T> t1, WScalar<T> t2, WScalar<T> t3)
+    {
+        if (typeof(T) != typeof(float))
+        {
+            low.V += (t0.V + t1.V) + (t2.V + t3.V);
+            return;
+        }
+        T s = (t0.V + t1.V) + (t2.V + t3.V);
+        double sum = T.IsInfinity(s)
+            ? (Constant.ToDouble(t0.V) + Constant.ToDouble(t1.V)) + (Constant.ToDouble(t2.V) + Constant.ToDouble(t3.V))
+            : Constant.ToDouble(s);
+        double acc = ReadAccumulator(low, high) + sum;
+        long bits = BitConverter.DoubleToInt64Bits(acc);
+        low = FromBits((int)bits);
+        high = FromBits((int)(bits >> 32));
+    }
+
+    public static void LoadAccumulator(ReadOnlySpan<double> source, out WScalar<T> low, out WScalar<T> high)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            long bits = BitConverter.DoubleToInt64Bits(source[0]);
+            low = FromBits((int)bits);
+            high = FromBits((int)(bits >> 32));
+        }
+        else
+        {
+            low = new(Unsafe.BitCast<double, T>(source[0]));
+            high = default;
+        }
+    }
+
     public static WScalar<T> Indices
 
     {
