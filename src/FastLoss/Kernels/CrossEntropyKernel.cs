@@ -66,7 +66,7 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         int classes = problem.Classes;
-        int lanes = TVec.Count;
+        int lanes = Lanes<T>();
         int rows = problem.Logits.Length / classes;
         int n = problem.Logits.Length;
         bool writesGradient = problem.WritesGradient;
@@ -234,6 +234,44 @@ internal static class CrossEntropyKernel
         return total;
     }
 
+    /// <summary>
+    /// The library's logical width in lanes: 64 bytes (16 floats, 8 doubles). A path's own vectors hold W of them,
+    /// and a logical vector is P = 64 bytes / W of those, its parts (lanes pW…pW+W−1 in part p).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Lanes<T>() => 64 / Unsafe.SizeOf<T>();
+
+    /// <summary>Parts of a logical vector for vectors <typeparamref name="TVec"/>: 1, 2 or 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Parts<T, TVec>() where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+        => Lanes<T>() / TVec.Count;
+
+    /// <summary>
+    /// The sum of the L lanes at <paramref name="lanes"/> in the halving tree of <see cref="IVec{TSelf, T}.ReduceSum"/>
+    /// (lanes j and j + L/2 first): with parts, part p and p + P/2 first, then the path's own tree.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T SumLanes<T, TVec>(ref T lanes) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+    {
+        nuint w = (nuint)TVec.Count;
+        return Parts<T, TVec>() switch
+        {
+            1 => TVec.ReduceSum(TVec.Load(ref lanes, 0)),
+            2 => TVec.ReduceSum(TVec.Load(ref lanes, 0) + TVec.Load(ref lanes, w)),
+            _ => TVec.ReduceSum((TVec.Load(ref lanes, 0) + TVec.Load(ref lanes, 2 * w)) + (TVec.Load(ref lanes, w) + TVec.Load(ref lanes, 3 * w))),
+        };
+    }
+
+    /// <summary>The same tree for a logical vector held in its parts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T SumParts<T, TVec>(TVec p0, TVec p1, TVec p2, TVec p3) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+        => Parts<T, TVec>() switch
+        {
+            1 => TVec.ReduceSum(p0),
+            2 => TVec.ReduceSum(p0 + p1),
+            _ => TVec.ReduceSum((p0 + p2) + (p1 + p3)),
+        };
+
     /// <summary>Rows of at most this many classes go through <see cref="RowBlock"/>.</summary>
     internal const int MaxTransposedClasses = 32;
 
@@ -252,7 +290,8 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         int classes = k.Classes;
-        int lanes = TVec.Count;
+        int lanes = Lanes<T>();
+        int parts = Parts<T, TVec>();
         double eps = k.Smoothing;
         bool smoothing = eps != 0;
         Span<T> xs = work.Slice(0, classes * lanes);
@@ -283,8 +322,11 @@ internal static class CrossEntropyKernel
             }
         }
 
-        BlockMaximumAndSums<T, TVec, TSoft, TWeights>(xs, ts, problem.ClassWeights, classes, smoothing, k.GapScale, scalars);
-        VectorLog<T, TVec>(ref sumS[0], ref factorS[0]);
+        for (int p = 0; p < parts; p++)
+        {
+            BlockMaximumAndSums<T, TVec, TSoft, TWeights>(xs, ts, problem.ClassWeights, classes, smoothing, k.GapScale, scalars, p * TVec.Count);
+            VectorLog<T, TVec>(ref sumS[p * TVec.Count], ref factorS[p * TVec.Count]);
+        }
 
         for (int i = 0; i < lanes; i++)
         {
@@ -312,16 +354,19 @@ internal static class CrossEntropyKernel
             return;
         }
 
-        TVec kv = TVec.Load(ref factorS[0], 0);
         TVec epsOverC = TVec.Create(k.EpsOverCScaled);
         TVec oneMinusEps = TVec.Create(k.OneMinusEpsScaled);
-        for (int c = 0; c < classes; c++)
+        for (int p = 0; p < parts; p++)
         {
-            nuint offset = (nuint)(c * lanes);
-            TVec b = TSoft.Value
-                ? TVec.Load(ref ts[0], offset) * oneMinusEps + epsOverC
-                : TWeights.Value ? TVec.Create(problem.ClassWeights[c]) * epsOverC : epsOverC;
-            TVec.Store(TVec.Load(ref xs[0], offset) * kv - b, ref xs[0], offset);
+            TVec kv = TVec.Load(ref factorS[0], (nuint)(p * TVec.Count));
+            for (int c = 0; c < classes; c++)
+            {
+                nuint offset = (nuint)(c * lanes + p * TVec.Count);
+                TVec b = TSoft.Value
+                    ? TVec.Load(ref ts[0], offset) * oneMinusEps + epsOverC
+                    : TWeights.Value ? TVec.Create(problem.ClassWeights[c]) * epsOverC : epsOverC;
+                TVec.Store(TVec.Load(ref xs[0], offset) * kv - b, ref xs[0], offset);
+            }
         }
         Span<T> gradient = problem.Gradient.Slice(firstRow * classes, classes * lanes);
         // The class-major block is `classes` rows of `lanes`: transposing it gives the rows back.
@@ -357,7 +402,7 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         int classes = k.Classes;
-        int lanes = TVec.Count;
+        int lanes = Lanes<T>();
         Span<T> xs = work.Slice(0, classes * lanes);
         // AVX-512 shuffles for up to 16 float classes: the same layout (and so the same bits) as the scalar
         // transpose.
@@ -398,7 +443,10 @@ internal static class CrossEntropyKernel
             }
         }
 
-        LabelBlockSums<T, TVec, TWeights>(xs, problem.ClassWeights, classes, v);
+        for (int p = 0; p < Parts<T, TVec>(); p++)
+        {
+            LabelBlockSums<T, TVec, TWeights>(xs, problem.ClassWeights, classes, v, p * TVec.Count);
+        }
         Span<T> perRow = problem.PerRow.IsEmpty ? default : problem.PerRow.Slice(firstRow, lanes);
         double blockLoss = LabelBlockFinishScaled<T, TVec>(v, perRow, k.Scale, k.LossScale, k.WritesGradient ? xs : default, classes);
         if (!k.WritesGradient)
@@ -417,23 +465,24 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
-    /// The vertical pass of <see cref="LabelBlockScaled"/>: per lane the maximum, the label's logit and weight, then
+    /// The vertical pass of <see cref="LabelBlockScaled"/> for the rows of one part (lanes <paramref name="part"/>
+    /// onwards): per lane the maximum, the label's logit and weight, then
     /// e^(x − max) in place of x and Σ e. Reads the label vector from <paramref name="v"/> and writes the max,
     /// sum, picked-logit and weight vectors there.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LabelBlockSums<T, TVec, TWeights>(Span<T> xs, ReadOnlySpan<T> classWeights, int classes, Span<T> v)
+    private static void LabelBlockSums<T, TVec, TWeights>(Span<T> xs, ReadOnlySpan<T> classWeights, int classes, Span<T> v, int part)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TWeights : struct, IFlag
     {
-        int lanes = TVec.Count;
-        if (xs.Length < classes * lanes || v.Length < 6 * lanes || (TWeights.Value && classWeights.Length < classes))
+        int lanes = Lanes<T>();
+        if (xs.Length < classes * lanes || v.Length < 6 * lanes || part + TVec.Count > lanes || (TWeights.Value && classWeights.Length < classes))
         {
             throw new ArgumentException("label block: the buffers do not match");
         }
-        ref T x0 = ref MemoryMarshal.GetReference(xs);
-        ref T v0 = ref MemoryMarshal.GetReference(v);
+        ref T x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(xs), part);
+        ref T v0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(v), part);
         ref T w0 = ref MemoryMarshal.GetReference(classWeights);
         TVec label = TVec.Load(ref v0, 0);
         TVec zero = TVec.CreateConstant(0.0);
@@ -477,52 +526,57 @@ internal static class CrossEntropyKernel
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
     {
-        int lanes = TVec.Count;
+        int lanes = Lanes<T>();
         if (v.Length < 6 * lanes || (!perRow.IsEmpty && perRow.Length < lanes) || (!exponentials.IsEmpty && exponentials.Length < classes * lanes))
         {
             throw new ArgumentException("label block: the buffers do not match");
         }
         ref T v0 = ref MemoryMarshal.GetReference(v);
-        TVec label = TVec.Load(ref v0, 0);
-        TVec ignored = TVec.Load(ref v0, (nuint)lanes);
-        TVec sum = TVec.Load(ref v0, (nuint)(3 * lanes));
-        TVec weight = TVec.Load(ref v0, (nuint)(5 * lanes));
         TVec zero = TVec.CreateConstant(0.0);
-        if (!exponentials.IsEmpty)
+        for (int p = 0; p < lanes; p += TVec.Count)
         {
-            ref T e0 = ref MemoryMarshal.GetReference(exponentials);
-            TVec labelTerm = weight * TVec.Create(Constant.Of<T>(scale));
-            TVec factor = labelTerm / sum;
-            for (int c = 0; c < classes; c++)
+            TVec sum = TVec.Load(ref v0, (nuint)(3 * lanes + p));
+            if (!exponentials.IsEmpty)
             {
-                nuint offset = (nuint)(c * lanes);
-                TVec own = TVec.Select(TVec.Equal(label, TVec.Create(Constant.Of<T>(c))), labelTerm, zero);
-                TVec g = TVec.MultiplyAdd(TVec.Load(ref e0, offset), factor, -own);
-                TVec.Store(TVec.Select(ignored, zero, g), ref e0, offset);
+                TVec label = TVec.Load(ref v0, (nuint)p);
+                TVec ignored = TVec.Load(ref v0, (nuint)(lanes + p));
+                TVec weight = TVec.Load(ref v0, (nuint)(5 * lanes + p));
+                ref T e0 = ref MemoryMarshal.GetReference(exponentials);
+                TVec labelTerm = weight * TVec.Create(Constant.Of<T>(scale));
+                TVec factor = labelTerm / sum;
+                for (int c = 0; c < classes; c++)
+                {
+                    nuint offset = (nuint)(c * lanes + p);
+                    TVec own = TVec.Select(TVec.Equal(label, TVec.Create(Constant.Of<T>(c))), labelTerm, zero);
+                    TVec g = TVec.MultiplyAdd(TVec.Load(ref e0, offset), factor, -own);
+                    TVec.Store(TVec.Select(ignored, zero, g), ref e0, offset);
+                }
             }
+            // Σ e is not needed past here: its log takes its place.
+            TVec.Store(VMath.Log<TVec, T>(sum), ref v0, (nuint)(3 * lanes + p));
         }
-        TVec m = TVec.Load(ref v0, (nuint)(2 * lanes));
-        TVec picked = TVec.Load(ref v0, (nuint)(4 * lanes));
-        TVec log = VMath.Log<TVec, T>(sum);
         // Scaled row losses in double, w·((ρ·max − ρ·x_y) + ρ·log): in T a gap of 3e38 − (−3e38) overflows float,
         // and one of 1e308 − (−1e308) double, although the block's mean may not.
-        Vector512<double> rho = Vector512.Create(lossScale), unscale = Vector512.Create(1 / lossScale);
-        if (typeof(TVec) == typeof(W512<float>))
+        if (typeof(TVec) == typeof(W512<float>) || typeof(TVec) == typeof(W512<double>))
         {
-            Vector512<float> mf = Unsafe.BitCast<TVec, W512<float>>(m).V, pf = Unsafe.BitCast<TVec, W512<float>>(picked).V;
-            Vector512<float> lf = Unsafe.BitCast<TVec, W512<float>>(log).V, wf = Unsafe.BitCast<TVec, W512<float>>(weight).V;
-            Vector512<int> skip = Unsafe.BitCast<TVec, W512<float>>(ignored).V.AsInt32();
-            Vector512<double> low = ScaledRowLoss(Vector512.WidenLower(mf), Vector512.WidenLower(pf), Vector512.WidenLower(lf), Vector512.WidenLower(wf), Vector512.WidenLower(skip).AsDouble(), rho);
-            Vector512<double> high = ScaledRowLoss(Vector512.WidenUpper(mf), Vector512.WidenUpper(pf), Vector512.WidenUpper(lf), Vector512.WidenUpper(wf), Vector512.WidenUpper(skip).AsDouble(), rho);
-            if (!perRow.IsEmpty)
+            Vector512<double> rho = Vector512.Create(lossScale), unscale = Vector512.Create(1 / lossScale);
+            TVec m = TVec.Load(ref v0, (nuint)(2 * lanes)), log = TVec.Load(ref v0, (nuint)(3 * lanes));
+            TVec picked = TVec.Load(ref v0, (nuint)(4 * lanes)), weight = TVec.Load(ref v0, (nuint)(5 * lanes));
+            TVec ignored = TVec.Load(ref v0, (nuint)lanes);
+            if (typeof(TVec) == typeof(W512<float>))
             {
-                Vector512.Narrow(low * unscale, high * unscale).StoreUnsafe(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(perRow)));
+                Vector512<float> mf = Unsafe.BitCast<TVec, W512<float>>(m).V, pf = Unsafe.BitCast<TVec, W512<float>>(picked).V;
+                Vector512<float> lf = Unsafe.BitCast<TVec, W512<float>>(log).V, wf = Unsafe.BitCast<TVec, W512<float>>(weight).V;
+                Vector512<int> skip = Unsafe.BitCast<TVec, W512<float>>(ignored).V.AsInt32();
+                Vector512<double> low = ScaledRowLoss(Vector512.WidenLower(mf), Vector512.WidenLower(pf), Vector512.WidenLower(lf), Vector512.WidenLower(wf), Vector512.WidenLower(skip).AsDouble(), rho);
+                Vector512<double> high = ScaledRowLoss(Vector512.WidenUpper(mf), Vector512.WidenUpper(pf), Vector512.WidenUpper(lf), Vector512.WidenUpper(wf), Vector512.WidenUpper(skip).AsDouble(), rho);
+                if (!perRow.IsEmpty)
+                {
+                    Vector512.Narrow(low * unscale, high * unscale).StoreUnsafe(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(perRow)));
+                }
+                // The pairwise tree: lanes i and i + 8, then the halving tree.
+                return W512<double>.ReduceSum(new(low + high));
             }
-            // The pairwise tree: lanes i and i + 8, then the halving tree.
-            return W512<double>.ReduceSum(new(low + high));
-        }
-        if (typeof(TVec) == typeof(W512<double>))
-        {
             Vector512<double> loss = ScaledRowLoss(Unsafe.BitCast<TVec, W512<double>>(m).V, Unsafe.BitCast<TVec, W512<double>>(picked).V,
                 Unsafe.BitCast<TVec, W512<double>>(log).V, Unsafe.BitCast<TVec, W512<double>>(weight).V, Unsafe.BitCast<TVec, W512<double>>(ignored).V, rho);
             if (!perRow.IsEmpty)
@@ -532,7 +586,6 @@ internal static class CrossEntropyKernel
             return W512<double>.ReduceSum(new(loss));
         }
         // Narrower paths: the same lane steps one lane at a time in double.
-        TVec.Store(log, ref v0, (nuint)(3 * lanes));
         Span<double> d = stackalloc double[16];
         for (int i = 0; i < lanes; i++)
         {
@@ -545,14 +598,7 @@ internal static class CrossEntropyKernel
                 perRow[i] = Constant.Of<T>(d[i] * (1 / lossScale));
             }
         }
-        for (int width = lanes / 2; width >= 1; width /= 2)
-        {
-            for (int i = 0; i < width; i++)
-            {
-                d[i] += d[i + width];
-            }
-        }
-        return d[0];
+        return PointwiseDriver.CanonicalSum(d.Slice(0, lanes));
     }
 
     /// <summary>w·((ρ·max − ρ·x_y) + ρ·log), 0 where <paramref name="ignored"/> is set: a label block row's loss times ρ, in double.</summary>
@@ -586,20 +632,21 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
-    /// The vertical steps of <see cref="RowBlock"/>: per row (lane) the maximum, then e^(x − max) stored
+    /// The vertical steps of <see cref="RowBlock"/> for the rows of one part (lanes <paramref name="part"/> onwards,
+    /// a vector's worth; a row's classes are L apart): per row (lane) the maximum, then e^(x − max) stored
     /// back in place of x, Σ e, Σ t and the gap sums (gaps scaled by σ, see <see cref="RowConstants{T}.GapScale"/>),
     /// into <paramref name="scalars"/> (max, sum, targets, weighted, plain). Kept apart from the log so that each
     /// method stays within the JIT's limits.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void BlockMaximumAndSums<T, TVec, TSoft, TWeights>(Span<T> xs, Span<T> ts, ReadOnlySpan<T> classWeights, int classes, bool smoothing, T gapScale, Span<T> scalars)
+    private static void BlockMaximumAndSums<T, TVec, TSoft, TWeights>(Span<T> xs, Span<T> ts, ReadOnlySpan<T> classWeights, int classes, bool smoothing, T gapScale, Span<T> scalars, int part)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
-        int lanes = TVec.Count;
-        ref T x0 = ref xs[0];
+        int lanes = Lanes<T>();
+        ref T x0 = ref xs[part];
         TVec zero = TVec.CreateConstant(0.0);
         TVec m = TVec.Create(-Lane.MaxFinite<T>());
         for (int c = 0; c < classes; c++)
@@ -618,7 +665,7 @@ internal static class CrossEntropyKernel
             TVec gap = mScaled - xv * sigma;
             if (TSoft.Value)
             {
-                TVec tv = TVec.Load(ref ts[0], offset);
+                TVec tv = TVec.Load(ref ts[part], offset);
                 targetSum += tv;
                 weighted += tv * gap;
                 plain += gap;
@@ -629,7 +676,7 @@ internal static class CrossEntropyKernel
             }
             TVec.Store(e, ref x0, offset);
         }
-        ref T s0 = ref scalars[0];
+        ref T s0 = ref scalars[part];
         TVec.Store(m, ref s0, 0);
         TVec.Store(sum, ref s0, (nuint)lanes);
         TVec.Store(targetSum, ref s0, (nuint)(2 * lanes));
@@ -721,7 +768,7 @@ internal static class CrossEntropyKernel
         bool smoothing = eps != 0;
 
         RowSums<T> sums;
-        if (classes <= TVec.Count)
+        if (classes <= Lanes<T>())
         {
             SmallRow<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, wy, in k, out sums);
         }
@@ -768,8 +815,12 @@ internal static class CrossEntropyKernel
     private static double ScalarLog(double value)
         => VMath.Log<W128<double>, double>(new W128<double>(Vector128.Create(value))).V.ToScalar();
 
-    /// <summary>A row of at most one vector: everything from one exponential of one (masked) vector.</summary>
+    /// <summary>
+    /// A row of at most L classes, one masked logical vector (P parts): everything from one exponential of each
+    /// part. The sums are taken lane by lane and then in the tree of <see cref="SumLanes"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [SkipLocalsInit]
     private static void SmallRow<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, out RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -777,41 +828,58 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         sums = default;
+        int lanes = Lanes<T>();
+        nuint width = (nuint)TVec.Count;
         bool smoothing = k.Smoothing != 0;
         TVec zero = TVec.CreateConstant(0.0);
-        TVec valid = TVec.LaneMask(0, k.Classes);
-        TVec floor = TVec.Create(-Lane.MaxFinite<T>());
-        TVec xv = TVec.Select(valid, TVec.Load(ref x, 0), TVec.CreateConstant(double.NegativeInfinity));
-        sums.Max = TVec.ReduceMax(TVec.Select(TVec.GreaterThan(xv, floor), xv, floor));
+        TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
+        // The maximum is exact: the parts' lanes in any order give the same value.
+        TVec mv = TVec.Create(-Lane.MaxFinite<T>());
+        for (nuint p = 0; p < (nuint)lanes; p += width)
+        {
+            TVec xv = TVec.Select(TVec.LaneMask(-(int)p, k.Classes - (int)p), TVec.Load(ref x, p), negInf);
+            mv = TVec.Select(TVec.GreaterThan(xv, mv), xv, mv);
+        }
+        sums.Max = TVec.ReduceMax(mv);
         TVec m = TVec.Create(sums.Max);
-        TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
-        sums.Sum = Constant.ToDouble(TVec.ReduceSum(e));
-        TVec tv = default;
+        TVec sigma = TVec.Create(k.GapScale);
+        // Per part: e, t, t·gap (or w·gap), gap, kept for the sums (lane order, then the tree) and the gradient.
+        Span<T> buffer = stackalloc T[4 * 16];
+        ref T eL = ref buffer[0], tL = ref buffer[lanes], weightedL = ref buffer[2 * lanes], plainL = ref buffer[3 * lanes];
+        for (nuint p = 0; p < (nuint)lanes; p += width)
+        {
+            TVec valid = TVec.LaneMask(-(int)p, k.Classes - (int)p);
+            TVec xv = TVec.Select(valid, TVec.Load(ref x, p), negInf);
+            TVec.Store(VMath.ExpSoftmax<TVec, T>(xv - m), ref eL, p);
+            TVec tv = TSoft.Value ? TVec.Select(valid, TVec.Load(ref t, p), zero) : zero;
+            TVec.Store(tv, ref tL, p);
+            if (TSoft.Value || smoothing)
+            {
+                TVec gap = TVec.Select(valid, m * sigma - xv * sigma, zero);
+                TVec.Store(TSoft.Value ? tv * gap : TWeights.Value ? TVec.Load(ref w, p) * gap : gap, ref weightedL, p);
+                TVec.Store(gap, ref plainL, p);
+            }
+        }
+        sums.Sum = Constant.ToDouble(SumLanes<T, TVec>(ref eL));
         if (TSoft.Value)
         {
-            tv = TVec.Select(valid, TVec.Load(ref t, 0), zero);
-            sums.TargetSum = TVec.ReduceSum(tv);
+            sums.TargetSum = SumLanes<T, TVec>(ref tL);
         }
         if (TSoft.Value || smoothing)
         {
-            TVec sigma = TVec.Create(k.GapScale);
-            TVec gap = TVec.Select(valid, m * sigma - xv * sigma, zero);
-            if (TSoft.Value)
-            {
-                sums.Weighted = TVec.ReduceSum(tv * gap);
-                sums.Plain = smoothing ? TVec.ReduceSum(gap) : Constant.Of<T>(0.0);
-            }
-            else
-            {
-                sums.Weighted = TVec.ReduceSum(TWeights.Value ? TVec.Load(ref w, 0) * gap : gap);
-            }
+            sums.Weighted = SumLanes<T, TVec>(ref weightedL);
+            sums.Plain = TSoft.Value && smoothing ? SumLanes<T, TVec>(ref plainL) : Constant.Of<T>(0.0);
         }
         if (k.WritesGradient)
         {
             GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
-            TVec gv = e * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, 0, tv, bv, in k);
-            // Lanes past the row belong to the next row (or padding): written back unchanged.
-            TVec.Store(TVec.Select(valid, gv, TVec.Load(ref g, 0)), ref g, 0);
+            for (nuint p = 0; p < (nuint)lanes; p += width)
+            {
+                TVec valid = TVec.LaneMask(-(int)p, k.Classes - (int)p);
+                TVec gv = TVec.Load(ref eL, p) * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, p, TVec.Load(ref tL, p), bv, in k);
+                // Lanes past the row belong to the next row (or padding): written back unchanged.
+                TVec.Store(TVec.Select(valid, gv, TVec.Load(ref g, p)), ref g, p);
+            }
         }
     }
 
@@ -824,9 +892,13 @@ internal static class CrossEntropyKernel
     /// An online log-sum-exp (running maximum and rescaled sum per lane) reads the row once but rescales
     /// whenever a lane's maximum grows, which on ordinary logits is most chunks of a row of a thousand
     /// classes: an extra exponential each time. The separate maximum pass reads a row that is in L1 or L2.
-    /// The last partial chunk is read ending at the row's end, its lanes already counted masked.
+    /// The last partial chunk is read ending at the row's end, its lanes already counted masked. The row runs
+    /// one vector of the path at a time, with one inlined exponential (the JIT's inlining budget is per method);
+    /// each part of a 64-byte chunk has sums of its own, rotated after every vector so that the current part's
+    /// are always the first (register moves), and in the chunk's order: the same lane sums on every path.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [SkipLocalsInit]
     private static void LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, scoped in RowConstants<T> k, out RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -835,35 +907,41 @@ internal static class CrossEntropyKernel
     {
         sums = default;
         int classes = k.Classes;
-        int lanes = TVec.Count;
+        int lanes = Lanes<T>();
+        int parts = Parts<T, TVec>();
+        nuint width = (nuint)TVec.Count;
         int full = classes / lanes;
         int tailStart = classes - lanes;
+        int tailFrom = full * lanes - tailStart; // the tail chunk's first lane not in the last full chunk
         bool hasTail = classes % lanes != 0;
         bool smoothing = k.Smoothing != 0;
         bool secondSum = TSoft.Value || smoothing;
         TVec zero = TVec.CreateConstant(0.0);
-        TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
         TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
+        nuint vectors = (nuint)(full * parts);
 
-        // The maximum is exact, so four running maxima (chunk c into c mod 4) give the same value as one,
+        // The maximum is exact, so four running maxima (vector v into v mod 4) give the same value as one,
         // with a quarter of the dependent steps.
         TVec mv = TVec.Create(-Lane.MaxFinite<T>());
         TVec m1 = mv, m2 = mv, m3 = mv;
-        int c4 = 0;
-        for (; c4 + 4 <= full; c4 += 4)
+        nuint v4 = 0;
+        for (; v4 + 4 <= vectors; v4 += 4)
         {
-            mv = TVec.MaxSelect(TVec.Load(ref x, (nuint)(c4 * lanes)), mv);
-            m1 = TVec.MaxSelect(TVec.Load(ref x, (nuint)((c4 + 1) * lanes)), m1);
-            m2 = TVec.MaxSelect(TVec.Load(ref x, (nuint)((c4 + 2) * lanes)), m2);
-            m3 = TVec.MaxSelect(TVec.Load(ref x, (nuint)((c4 + 3) * lanes)), m3);
+            mv = TVec.MaxSelect(TVec.Load(ref x, v4 * width), mv);
+            m1 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 1) * width), m1);
+            m2 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 2) * width), m2);
+            m3 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 3) * width), m3);
         }
-        for (; c4 < full; c4++)
+        for (; v4 < vectors; v4++)
         {
-            mv = TVec.MaxSelect(TVec.Load(ref x, (nuint)(c4 * lanes)), mv);
+            mv = TVec.MaxSelect(TVec.Load(ref x, v4 * width), mv);
         }
         if (hasTail)
         {
-            mv = TVec.MaxSelect(TVec.Select(tailValid, TVec.Load(ref x, (nuint)tailStart), negInf), mv);
+            for (int p = 0; p < lanes; p += TVec.Count)
+            {
+                mv = TVec.MaxSelect(TVec.Select(TVec.LaneMask(tailFrom - p, lanes - p), TVec.Load(ref x, (nuint)(tailStart + p)), negInf), mv);
+            }
         }
         mv = TVec.MaxSelect(TVec.MaxSelect(m2, mv), TVec.MaxSelect(m3, m1));
         sums.Max = TVec.ReduceMax(mv);
@@ -871,80 +949,155 @@ internal static class CrossEntropyKernel
 
         // Flags in locals: read through `k` they would be reloaded after every store to the gradient row.
         bool writes = k.WritesGradient;
-        // Σ e per lane in T over groups of 16 chunks (sv), each group's sum then added to double lanes (sumLow,
-        // sumHigh): a float sum over millions of classes would drift (8e-5 at 4M), and widening every chunk costs
-        // a fifth of the loop's time.
-        TVec sv = zero, sumLow = zero, sumHigh = zero, ts = zero, weightedV = zero, plainV = zero, tailE = zero;
+        // Per part p (rotating: the current part's in the first of each): Σ e in T over groups of 16 chunks
+        // (e0…e3), each group's sum then added to double lanes (low, high per part): a float sum over millions of
+        // classes would drift (8e-5 at 4M), and widening every vector cost a fifth of the loop's time. Then Σ t,
+        // Σ t·gap or Σ w·gap, Σ gap.
+        TVec e0 = zero, e1 = zero, e2 = zero, e3 = zero;
+        TVec t0 = zero, t1 = zero, t2 = zero, t3 = zero;
+        TVec w0 = zero, w1 = zero, w2 = zero, w3 = zero;
+        TVec p0 = zero, p1 = zero, p2 = zero, p3 = zero;
+        TVec lo0 = zero, hi0 = zero, lo1 = zero, hi1 = zero, lo2 = zero, hi2 = zero, lo3 = zero, hi3 = zero;
         TVec sigma = TVec.Create(k.GapScale), mScaled = m * sigma;
+        Span<T> tailExponentials = stackalloc T[16];
         if (hasTail)
         {
             // The last, partial chunk first (read ending at the row's end; lanes before the tail's start belong
             // to the last full chunk and are masked out of the sums), so that no call follows the main loop and
             // its sums stay in registers. Its exponentials are stored after the loop: in place, the loop
             // overwrites the logits, and the overlapping lanes get the same bits from both.
-            nuint offset = (nuint)tailStart;
-            TVec xv = TVec.Load(ref x, offset);
-            tailE = TailExponential<T, TVec>(ref x, offset, m, sums.Max);
-            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, TVec.Select(tailValid, tailE, zero),
-                TVec.Select(tailValid, mScaled - xv * sigma, zero), ref t, ref w, offset, secondSum, tailValid);
+            for (int p = 0; p < lanes; p += TVec.Count)
+            {
+                nuint offset = (nuint)(tailStart + p);
+                TVec valid = TVec.LaneMask(tailFrom - p, lanes - p);
+                TVec xv = TVec.Load(ref x, offset);
+                TVec tailE = TailExponential<T, TVec>(ref x, offset, m, sums.Max);
+                TVec.Store(tailE, ref tailExponentials[0], (nuint)p);
+                AddChunk<T, TVec, TSoft, TWeights>(ref e0, ref t0, ref w0, ref p0, TVec.Select(valid, tailE, zero),
+                    TVec.Select(valid, mScaled - xv * sigma, zero), ref t, ref w, offset, secondSum, masked: true, valid);
+                Rotate<T, TVec>(ref e0, ref e1, ref e2, ref e3);
+                Rotate<T, TVec>(ref t0, ref t1, ref t2, ref t3);
+                Rotate<T, TVec>(ref w0, ref w1, ref w2, ref w3);
+                Rotate<T, TVec>(ref p0, ref p1, ref p2, ref p3);
+            }
         }
-        // Each chunk's logits are loaded one iteration ahead, before the previous chunk's exponentials are
+        // Each vector's logits are loaded one iteration ahead, before the previous vector's exponentials are
         // stored: with the gradient just above the logits in memory (arrays allocated one after the other), a
         // store would otherwise match the next load in the low 12 address bits and stall it (4K aliasing).
+        nuint group = 16 * (nuint)parts;
         TVec xNext = TVec.Load(ref x, 0);
-        for (int c = 0; c < full; c++)
+        for (nuint v = 0; v < vectors; v++)
         {
-            nuint offset = (nuint)(c * lanes);
+            nuint offset = v * width;
             TVec xv = xNext;
-            xNext = TVec.Load(ref x, c + 1 < full ? offset + (nuint)lanes : offset);
+            xNext = TVec.Load(ref x, v + 1 < vectors ? offset + width : offset);
             // The next row's maximum pass would otherwise wait for it from L3 or memory: ask for it now, while
             // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
             Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
-            TVec e = SoftmaxExponential<T, TVec>(ref x, offset, xv, m, sums.Max);
+            TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
             // The gaps only where they are summed: computed and dropped, they cost the loop a fifth of its speed.
             TVec gap = secondSum ? mScaled - xv * sigma : zero;
-            AddChunk<T, TVec, TSoft, TWeights>(ref sv, ref ts, ref weightedV, ref plainV, e, gap, ref t, ref w, offset, secondSum);
+            AddChunk<T, TVec, TSoft, TWeights>(ref e0, ref t0, ref w0, ref p0, e, gap, ref t, ref w, offset, secondSum);
             if (writes)
             {
                 TVec.Store(e, ref g, offset);
             }
-            if ((c & 15) == 15)
+            Rotate<T, TVec>(ref e0, ref e1, ref e2, ref e3);
+            if (secondSum)
             {
-                TVec.Accumulate(ref sumLow, ref sumHigh, sv);
-                sv = zero;
+                Rotate<T, TVec>(ref t0, ref t1, ref t2, ref t3);
+                Rotate<T, TVec>(ref w0, ref w1, ref w2, ref w3);
+                Rotate<T, TVec>(ref p0, ref p1, ref p2, ref p3);
+            }
+            if ((v + 1) % group == 0)
+            {
+                Flush<T, TVec>(ref e0, ref e1, ref e2, ref e3, ref lo0, ref hi0, ref lo1, ref hi1, ref lo2, ref hi2, ref lo3, ref hi3);
             }
         }
-        TVec.Accumulate(ref sumLow, ref sumHigh, sv);
+        Flush<T, TVec>(ref e0, ref e1, ref e2, ref e3, ref lo0, ref hi0, ref lo1, ref hi1, ref lo2, ref hi2, ref lo3, ref hi3);
         if (hasTail && writes)
         {
-            TVec.Store(tailE, ref g, (nuint)tailStart);
+            for (int p = 0; p < lanes; p += TVec.Count)
+            {
+                TVec.Store(TVec.Load(ref tailExponentials[0], (nuint)p), ref g, (nuint)(tailStart + p));
+            }
         }
-        sums.Sum = Accumulator.Sum<TVec, T>(sumLow, sumHigh);
+        Span<double> laneSums = stackalloc double[16];
+        TVec.StoreAccumulator(lo0, hi0, laneSums);
+        if (parts > 1)
+        {
+            TVec.StoreAccumulator(lo1, hi1, laneSums[TVec.Count..]);
+        }
+        if (parts > 2)
+        {
+            TVec.StoreAccumulator(lo2, hi2, laneSums[(2 * TVec.Count)..]);
+            TVec.StoreAccumulator(lo3, hi3, laneSums[(3 * TVec.Count)..]);
+        }
+        sums.Sum = PointwiseDriver.CanonicalSum(laneSums.Slice(0, lanes));
         if (TSoft.Value)
         {
-            sums.TargetSum = TVec.ReduceSum(ts);
+            sums.TargetSum = SumParts<T, TVec>(t0, t1, t2, t3);
         }
         if (secondSum)
         {
-            sums.Weighted = TVec.ReduceSum(weightedV);
-            sums.Plain = TSoft.Value && smoothing ? TVec.ReduceSum(plainV) : Constant.Of<T>(0.0);
+            sums.Weighted = SumParts<T, TVec>(w0, w1, w2, w3);
+            sums.Plain = TSoft.Value && smoothing ? SumParts<T, TVec>(p0, p1, p2, p3) : Constant.Of<T>(0.0);
+        }
+    }
+
+    /// <summary>Moves each part's sums one place on (the next part's become the first): register moves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Rotate<T, TVec>(ref TVec s0, ref TVec s1, ref TVec s2, ref TVec s3)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        if (Parts<T, TVec>() == 2)
+        {
+            (s0, s1) = (s1, s0);
+        }
+        else if (Parts<T, TVec>() == 4)
+        {
+            (s0, s1, s2, s3) = (s1, s2, s3, s0);
+        }
+    }
+
+    /// <summary>Adds each part's group sum of exponentials to its double lanes and starts the next group (at a chunk boundary: part p in the p-th).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Flush<T, TVec>(ref TVec e0, ref TVec e1, ref TVec e2, ref TVec e3,
+        ref TVec lo0, ref TVec hi0, ref TVec lo1, ref TVec hi1, ref TVec lo2, ref TVec hi2, ref TVec lo3, ref TVec hi3)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        TVec zero = TVec.CreateConstant(0.0);
+        TVec.Accumulate(ref lo0, ref hi0, e0);
+        e0 = zero;
+        if (Parts<T, TVec>() > 1)
+        {
+            TVec.Accumulate(ref lo1, ref hi1, e1);
+            e1 = zero;
+        }
+        if (Parts<T, TVec>() > 2)
+        {
+            TVec.Accumulate(ref lo2, ref hi2, e2);
+            TVec.Accumulate(ref lo3, ref hi3, e3);
+            e2 = zero;
+            e3 = zero;
         }
     }
 
     /// <summary>
-    /// Adds a chunk's e^(x − max) and scaled gap (max − x)·σ (both already zero in lanes not to count) to the per-lane
+    /// Adds a vector's e^(x − max) and scaled gap (max − x)·σ (both already zero in lanes not to count) to its part's
     /// sums: Σ e, Σ t (soft targets), Σ t·gap or Σ w·gap or Σ gap (<paramref name="weighted"/>), Σ gap (<paramref name="plain"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddChunk<T, TVec, TSoft, TWeights>(ref TVec exponentials, ref TVec targets, ref TVec weighted, ref TVec plain,
-        TVec e, TVec gap, ref T t, ref T w, nuint offset, bool secondSum, TVec valid = default)
+        TVec e, TVec gap, ref T t, ref T w, nuint offset, bool secondSum, bool masked = false, TVec valid = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
-        // `valid` is all-zero (default) for a full chunk: then nothing is masked.
-        bool masked = TVec.AnySet(valid);
+        // A vector of the tail chunk is masked (`valid`; a part of it may have no lane in the row at all).
         exponentials += e;
         if (TSoft.Value)
         {
@@ -966,46 +1119,14 @@ internal static class CrossEntropyKernel
         }
     }
 
-    /// <summary>e^(x − max) of a row's last, partial chunk (a call of its own: one exponential per compiled method).</summary>
+    /// <summary>e^(x − max) of a vector of the row's last, partial chunk (a call of its own: one exponential per compiled method).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TVec TailExponential<T, TVec>(ref T x, nuint offset, TVec m, T max)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
-        => SoftmaxExponential<T, TVec>(ref x, offset, TVec.Load(ref x, offset), m, max);
+        => VMath.ExpSoftmax<TVec, T>(TVec.Load(ref x, offset) - m);
 
-    /// <summary>
-    /// e^(x − max) of the chunk at <paramref name="offset"/>: inline, or for the deeper pairs each half compiled
-    /// and run apart (<see cref="IVec{TSelf, T}.Evaluate"/>), which keeps the exponential within the JIT's
-    /// limits. (The type test folds when the method is compiled, unlike a property.)
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec SoftmaxExponential<T, TVec>(ref T x, nuint offset, TVec xv, TVec m, T max)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVec : struct, IVec<TVec, T>
-    {
-        // Measured: inline is fastest for AVX-512; a pair of 256-bit vectors inline exceeds the JIT's limits
-        // since the loop holds more (3.0 against 0.9 ns/element by halves at 256×1000), as do four 128-bit
-        // vectors or sixteen scalars.
-        if (typeof(TVec) == typeof(W512<T>))
-        {
-            return VMath.ExpSoftmax<TVec, T>(xv - m);
-        }
-        SoftmaxExponentialEvaluator<T> evaluator = new(ref x, max);
-        return TVec.Evaluate(ref evaluator, offset);
-    }
-
-    /// <summary>e^(x − max) at an index, for <see cref="IVec{TSelf, T}.Evaluate"/>.</summary>
-    private readonly ref struct SoftmaxExponentialEvaluator<T>(ref T x, T max) : IEvaluator<T>
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        private readonly ref T _x = ref x;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Run<TV>(nuint index) where TV : struct, IVec<TV, T>
-            => VMath.ExpSoftmax<TV, T>(TV.Load(ref _x, index) - TV.Create(max));
-    }
-
-    /// <summary>Pass 3 of a long row: turns the stored e^(x − max) into the gradient e·K − B.</summary>
+    /// <summary>Pass 3 of a long row: turns the stored e^(x − max) into the gradient e·K − B, a vector of the path at a time.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LongRowGradient<T, TVec, TSoft, TWeights>(ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, scoped in RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -1014,22 +1135,31 @@ internal static class CrossEntropyKernel
         where TWeights : struct, IFlag
     {
         int classes = k.Classes;
-        int lanes = TVec.Count;
+        int lanes = Lanes<T>();
+        nuint width = (nuint)TVec.Count;
         int full = classes / lanes;
         int tailStart = classes - lanes;
+        int tailFrom = full * lanes - tailStart;
         bool hasTail = classes % lanes != 0;
-        TVec tailValid = TVec.LaneMask(full * lanes - tailStart, lanes);
         GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
-        int chunks = hasTail ? full + 1 : full;
-        for (int c = 0; c < chunks; c++)
+        nuint end = (nuint)(full * lanes);
+        for (nuint offset = 0; offset < end; offset += width)
         {
-            bool tail = c == full;
-            nuint offset = (nuint)(tail ? tailStart : c * lanes);
             TVec tv = TSoft.Value ? TVec.Load(ref t, offset) : default;
             TVec stored = TVec.Load(ref g, offset);
-            TVec gv = TVec.MultiplyAdd(stored, kv, -Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k));
-            // Lanes before the tail's start are already gradients: keep them.
-            TVec.Store(tail ? TVec.Select(tailValid, gv, stored) : gv, ref g, offset);
+            TVec.Store(TVec.MultiplyAdd(stored, kv, -Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k)), ref g, offset);
+        }
+        if (hasTail)
+        {
+            for (int p = 0; p < lanes; p += TVec.Count)
+            {
+                nuint offset = (nuint)(tailStart + p);
+                TVec tv = TSoft.Value ? TVec.Load(ref t, offset) : default;
+                TVec stored = TVec.Load(ref g, offset);
+                TVec gv = TVec.MultiplyAdd(stored, kv, -Offset<T, TVec, TSoft, TWeights>(ref t, ref w, offset, tv, bv, in k));
+                // Lanes before the tail's start are already gradients: keep them.
+                TVec.Store(TVec.Select(TVec.LaneMask(tailFrom - p, lanes - p), gv, stored), ref g, offset);
+            }
         }
     }
 

@@ -44,18 +44,15 @@ internal static class Dispatch
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
-        switch (KernelPaths.Active)
+        // The scalar path runs the logical width in one emulated vector of single lanes (a part of 16).
+        return KernelPaths.Active switch
         {
-            case KernelPath.Vector512:
-                return CrossEntropyKernel.RunScaled<T, W512<T>, TSoft, TWeights>(in problem);
-            case KernelPath.Vector256:
-                return CrossEntropyKernel.RunScaled<T, Pair<W256<T>, T>, TSoft, TWeights>(in problem);
-            case KernelPath.Vector128:
-                return CrossEntropyKernel.RunScaled<T, Pair<Pair<W128<T>, T>, T>, TSoft, TWeights>(in problem);
-            default:
-                return typeof(T) == typeof(float)
-                    ? CrossEntropyKernel.RunScaled<T, Pair<Pair<Pair<Pair<WScalar<T>, T>, T>, T>, T>, TSoft, TWeights>(in problem)
-                    : CrossEntropyKernel.RunScaled<T, Pair<Pair<Pair<WScalar<T>, T>, T>, T>, TSoft, TWeights>(in problem);
-        }
+            KernelPath.Vector512 => CrossEntropyKernel.RunScaled<T, W512<T>, TSoft, TWeights>(in problem),
+            KernelPath.Vector256 => CrossEntropyKernel.RunScaled<T, W256<T>, TSoft, TWeights>(in problem),
+            KernelPath.Vector128 => CrossEntropyKernel.RunScaled<T, W128<T>, TSoft, TWeights>(in problem),
+            _ => typeof(T) == typeof(float)
+                ? CrossEntropyKernel.RunScaled<T, Quad<Quad<WScalar<T>, T>, T>, TSoft, TWeights>(in problem)
+                : CrossEntropyKernel.RunScaled<T, Pair<Quad<WScalar<T>, T>, T>, TSoft, TWeights>(in problem),
+        };
     }
 }
