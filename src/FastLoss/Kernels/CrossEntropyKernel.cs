@@ -56,10 +56,92 @@ internal static class CrossEntropyKernel
     /// between two double logits is a loss of 2e308; rows of 1e308 add up past double) while the mean does.
     /// ρ is a power of two, so the bits are those of the unscaled sum, scaled.
     /// </summary>
+    /// <remarks>
+    /// A large input is cut into segments of whole rows (about 64K elements; a multiple of L rows where they go in
+    /// blocks), each summed on
+    /// its own from zero, and the segments' sums are added in order (<see cref="Segments"/>), on several threads
+    /// from 128K elements: the rows a segment holds depend on the shape only, so the bits do not depend on the
+    /// threads. An input of one segment is one sum, as if there were no segments.
+    /// </remarks>
+    public static unsafe double RunScaled<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        int classes = problem.Classes;
+        int rows = problem.Logits.Length / classes;
+        if (classes == 1)
+        {
+            return SingleClassScaled<T, TSoft, TWeights>(in problem);
+        }
+        // Narrow rows go in blocks of L rows, which a segment must not split; long rows one at a time.
+        int granularity = classes <= MaxTransposedClasses ? Lanes<T>() : 1;
+        int rowsPerSegment = Math.Max(granularity, (PointwiseDriver.SegmentLength / classes + granularity - 1) / granularity * granularity);
+        int segments = (rows + rowsPerSegment - 1) / rowsPerSegment;
+        if (segments <= 1)
+        {
+            return Rows<T, TVec, TSoft, TWeights>(in problem, 0, rows);
+        }
+        fixed (T* logits = problem.Logits, targets = problem.Targets, weights = problem.ClassWeights, gradient = problem.Gradient, perRow = problem.PerRow)
+        fixed (int* labels = problem.Labels)
+        {
+            Job<T> job = new()
+            {
+                Logits = logits, Targets = targets, ClassWeights = weights, Gradient = gradient, PerRow = perRow, Labels = labels,
+                Length = problem.Logits.Length, TargetsLength = problem.Targets.Length, WeightsLength = problem.ClassWeights.Length,
+                GradientLength = problem.Gradient.Length, PerRowLength = problem.PerRow.Length, LabelsLength = problem.Labels.Length,
+                Classes = classes, IgnoreIndex = problem.IgnoreIndex, Smoothing = problem.Smoothing, Scale = problem.Scale,
+                WeightTotal = problem.WeightTotal, LossScale = problem.LossScale, WritesGradient = problem.WritesGradient,
+                RowsPerSegment = rowsPerSegment, Rows = rows,
+            };
+            return Segments.Sum(&JobSegment<T, TVec, TSoft, TWeights>, Unsafe.AsPointer(ref job), segments, problem.Logits.Length >= 1 << 17);
+        }
+    }
+
+    /// <summary>One call's problem for the segments' threads, its memory pinned by the caller.</summary>
+    private unsafe struct Job<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        public T* Logits, Targets, ClassWeights, Gradient, PerRow;
+        public int* Labels;
+        public int Length, TargetsLength, WeightsLength, GradientLength, PerRowLength, LabelsLength;
+        public int Classes, IgnoreIndex, RowsPerSegment, Rows;
+        public double Smoothing, Scale, WeightTotal, LossScale;
+        public bool WritesGradient;
+    }
+
+    private static unsafe double JobSegment<T, TVec, TSoft, TWeights>(void* context, int index)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        ref Job<T> job = ref Unsafe.AsRef<Job<T>>(context);
+        CrossEntropyProblem<T> problem = new()
+        {
+            Logits = new ReadOnlySpan<T>(job.Logits, job.Length),
+            Targets = new ReadOnlySpan<T>(job.Targets, job.TargetsLength),
+            ClassWeights = new ReadOnlySpan<T>(job.ClassWeights, job.WeightsLength),
+            Gradient = new Span<T>(job.Gradient, job.GradientLength),
+            PerRow = new Span<T>(job.PerRow, job.PerRowLength),
+            Labels = new ReadOnlySpan<int>(job.Labels, job.LabelsLength),
+            Classes = job.Classes,
+            IgnoreIndex = job.IgnoreIndex,
+            Smoothing = job.Smoothing,
+            Scale = job.Scale,
+            WeightTotal = job.WeightTotal,
+            LossScale = job.LossScale,
+            WritesGradient = job.WritesGradient,
+        };
+        int start = index * job.RowsPerSegment;
+        return Rows<T, TVec, TSoft, TWeights>(in problem, start, Math.Min(job.Rows, start + job.RowsPerSegment));
+    }
+
+    /// <summary>Rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>): the sum of their losses times ρ, in row order (a block's rows in its tree).</summary>
     // Stack buffers are not zeroed on entry (a 4 KB block buffer per call otherwise): the row scratch is
     // cleared explicitly, the block buffers are always written before they are read.
     [SkipLocalsInit]
-    public static double RunScaled<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
+    private static double Rows<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem, int rowStart, int rowEnd)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
@@ -67,16 +149,12 @@ internal static class CrossEntropyKernel
     {
         int classes = problem.Classes;
         int lanes = Lanes<T>();
-        int rows = problem.Logits.Length / classes;
+        int rows = rowEnd;
         int n = problem.Logits.Length;
         bool writesGradient = problem.WritesGradient;
         bool perRow = !problem.PerRow.IsEmpty;
         double eps = problem.Smoothing;
         double scale = problem.Scale;
-        if (classes == 1)
-        {
-            return SingleClassScaled<T, TSoft, TWeights>(in problem);
-        }
 
         ref T logits = ref MemoryMarshal.GetReference(problem.Logits);
         ref T targets = ref MemoryMarshal.GetReference(problem.Targets);
@@ -112,8 +190,8 @@ internal static class CrossEntropyKernel
         };
 
         double total = 0;
-        int r = 0;
-        if (classes <= MaxTransposedClasses && rows >= lanes)
+        int r = rowStart;
+        if (classes <= MaxTransposedClasses && rows - r >= lanes)
         {
             // Narrow rows, a block of `lanes` rows at a time, transposed so that lane i is row i.
             Span<T> work = stackalloc T[2 * MaxTransposedClasses * 16];

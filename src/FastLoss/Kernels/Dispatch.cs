@@ -24,17 +24,12 @@ internal static class Dispatch
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        ref T wr = ref MemoryMarshal.GetReference(w);
-        ref T or = ref MemoryMarshal.GetReference(output);
-        nuint n = (nuint)x.Length;
         return path switch
         {
-            KernelPath.Vector512 => PointwiseDriver.Run<T, W512<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
-            KernelPath.Vector256 => PointwiseDriver.Run<T, W256<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
-            KernelPath.Vector128 => PointwiseDriver.Run<T, W128<T>, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
-            _ => PointwiseDriver.RunScalar<T, TOp, TMode>(ref xr, ref yr, ref wr, ref or, n, in op, gradientScale, divisor),
+            KernelPath.Vector512 => PointwiseDriver.Run<T, W512<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: false),
+            KernelPath.Vector256 => PointwiseDriver.Run<T, W256<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: false),
+            KernelPath.Vector128 => PointwiseDriver.Run<T, W128<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: false),
+            _ => PointwiseDriver.Run<T, WScalar<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: true),
         };
     }
 

@@ -125,7 +125,7 @@ internal readonly struct PerElementMode : IPassMode
 /// <para>Each path runs on its own vectors of W lanes (512, 256 or 128 bits): a chunk is P = L/W parts, part p
 /// holding lanes pW…pW+W−1 with an accumulator of its own (two vectors of doubles for float lanes). The parts are
 /// separate locals, not a struct of vectors, so that the JIT keeps them in registers. The scalar path is
-/// <see cref="RunScalar"/>, with the same lanes. Nothing depends on where the data sits: loads are unaligned
+/// <see cref="ScalarSegment"/>, with the same lanes. Nothing depends on where the data sits: loads are unaligned
 /// (peeling to a 64-byte boundary measured no faster, and would tie the blocks to the address).</para>
 /// </remarks>
 internal static class PointwiseDriver
@@ -143,11 +143,89 @@ internal static class PointwiseDriver
         => typeof(T) == typeof(float) ? 1.0 : Math.ScaleB(1.0, -(Math.ILogB(Math.Max((double)n, 4.0) - 1) + 1));
 
     /// <summary>
-    /// Runs the loss over n elements on vectors <typeparamref name="TVec"/> and returns the sum of its terms
-    /// divided by <paramref name="divisor"/> (n for a mean, 1 for a sum), taken as (Σρt / divisor) / ρ.
+    /// Elements in a segment: a large input is cut into segments of this many elements (the last shorter), each
+    /// summed on its own from zero, and the segments' sums are added in order (<see cref="Segments"/>), whichever
+    /// threads compute them. An input of at most one segment is one sum, as if there were no segments.
     /// </summary>
+    internal const int SegmentLength = 1 << 16;
+
+    /// <summary>Inputs from this many elements run on several threads (see <see cref="Parallelism"/>): less for operators with an exponential.</summary>
+    internal static int ParallelThreshold<T, TOp>() where T : unmanaged, IBinaryFloatingPointIeee754<T> where TOp : struct, IPointwiseLoss<T>
+        => TOp.Cheap ? 1 << 20 : 1 << 16;
+
+    /// <summary>
+    /// Runs the loss over n elements on vectors <typeparamref name="TVec"/> (or the scalar path) and returns the sum
+    /// of its terms divided by <paramref name="divisor"/> (n for a mean, 1 for a sum), taken as (Σρt / divisor) / ρ.
+    /// </summary>
+    public static unsafe double Run<T, TVec, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor, bool scalar)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        nuint n = (nuint)x.Length;
+        double rho = SumScale<T>(n);
+        T rhoT = Constant.Of<T>(rho);
+        double sum;
+        if (n <= SegmentLength)
+        {
+            sum = scalar
+                ? ScalarSegment<T, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), n, in op, gradientScale, rhoT)
+                : Segment<T, TVec, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), n, in op, gradientScale, rhoT);
+        }
+        else
+        {
+            // The caller's memory is pinned for the workers for the length of the call.
+            fixed (T* px = x, py = y, pw = w, po = output)
+            {
+                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT };
+                delegate*<void*, int, double> run = scalar ? &ScalarJobSegment<T, TOp, TMode> : &JobSegment<T, TVec, TOp, TMode>;
+                int count = (int)((n + SegmentLength - 1) / SegmentLength);
+                sum = Segments.Sum(run, Unsafe.AsPointer(ref job), count, x.Length >= ParallelThreshold<T, TOp>());
+            }
+        }
+        return TMode.Accumulates ? sum / divisor / rho : 0;
+    }
+
+    /// <summary>One call's inputs for the segments' threads (pinned by the caller).</summary>
+    private unsafe struct Job<T, TOp> where T : unmanaged
+    {
+        public T* X, Y, W, Output;
+        public nuint Length;
+        public TOp Op;
+        public T GradientScale, Rho;
+    }
+
+    private static unsafe double JobSegment<T, TVec, TOp, TMode>(void* context, int index)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        ref Job<T, TOp> job = ref Unsafe.AsRef<Job<T, TOp>>(context);
+        nuint start = (nuint)index * SegmentLength;
+        nuint count = Math.Min(SegmentLength, job.Length - start);
+        return Segment<T, TVec, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), count, in job.Op, job.GradientScale, job.Rho);
+    }
+
+    private static unsafe double ScalarJobSegment<T, TOp, TMode>(void* context, int index)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        ref Job<T, TOp> job = ref Unsafe.AsRef<Job<T, TOp>>(context);
+        nuint start = (nuint)index * SegmentLength;
+        nuint count = Math.Min(SegmentLength, job.Length - start);
+        return ScalarSegment<T, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), count, in job.Op, job.GradientScale, job.Rho);
+    }
+
+    /// <summary>The element at <paramref name="start"/> of a pinned input, or a null reference for an unused one (never read).</summary>
+    private static unsafe ref T Offset<T>(T* pointer, nuint start) where T : unmanaged
+        => ref pointer == null ? ref Unsafe.NullRef<T>() : ref pointer[start];
+
+    /// <summary>The scaled sum Σρt of one segment's terms, writing its outputs.</summary>
     [SkipLocalsInit]
-    public static double Run<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, double divisor)
+    private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rhoT)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -156,8 +234,6 @@ internal static class PointwiseDriver
         nuint block = 4 * (nuint)Lanes<T>();
         nuint blocks = n / block;
         nuint done = blocks * block;
-        double rho = SumScale<T>(n);
-        T rhoT = Constant.Of<T>(rho);
         Accumulators<TVec> sums = default;
         if (blocks != 0)
         {
@@ -180,28 +256,27 @@ internal static class PointwiseDriver
         }
         Span<double> lanes = stackalloc double[16];
         Store<T, TVec>(ref sums, lanes);
-        return CanonicalSum(lanes.Slice(0, Lanes<T>())) / divisor / rho;
+        return CanonicalSum(lanes.Slice(0, Lanes<T>()));
     }
 
     /// <summary>
-    /// The scalar path: the same lane operations and the same blocks one element at a time (the terms of a block
-    /// in a small buffer, then each lane's block sum), so the result has the bits of the vector paths.
+    /// The scalar path's segment: the same lane operations and the same blocks one element at a time (the terms of
+    /// a block in a small buffer, then each lane's block sum), so the result has the bits of the vector paths.
     /// (Emulating the L lanes with pairs of scalars kept every intermediate in memory: 5 to 12 times slower than a
     /// plain loop.)
     /// </summary>
     [SkipLocalsInit]
-    public static double RunScalar<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, double divisor)
+    private static double ScalarSegment<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rho)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
         int lanes = Lanes<T>();
-        double rho = SumScale<T>(n);
         Span<double> sums = stackalloc double[16];
         sums.Clear();
         Span<T> terms = stackalloc T[64];
-        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref w, ref output, n, in op, gradientScale, Constant.Of<T>(rho), sums.Slice(0, lanes), terms.Slice(0, 4 * lanes));
-        return TMode.Accumulates ? CanonicalSum(sums.Slice(0, lanes)) / divisor / rho : 0;
+        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref w, ref output, n, in op, gradientScale, rho, sums.Slice(0, lanes), terms.Slice(0, 4 * lanes));
+        return TMode.Accumulates ? CanonicalSum(sums.Slice(0, lanes)) : 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -1,0 +1,104 @@
+using System;
+using System.Linq;
+using FastLoss.Kernels;
+using Xunit;
+
+namespace FastLoss.Tests;
+
+/// <summary>
+/// Large calls run their segments on several threads: the bits do not depend on how many, nothing is allocated,
+/// and an exception in a worker reaches the caller. <see cref="Parallelism.MaxThreads"/> is process-wide, so these
+/// tests share the collection of the path tests (never in parallel with them).
+/// </summary>
+[Collection(nameof(KernelPathCollection))]
+public unsafe class ParallelismTests
+{
+    private static void WithThreads(int threads, Action action)
+    {
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = threads;
+            action();
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void AnyNumberOfThreadsGivesTheSameBits()
+    {
+        Random rng = new(7);
+        int n = 3 * (1 << 20) + 12345;
+        float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
+        float[] y = Enumerable.Range(0, n).Select(_ => (float)rng.Next(2)).ToArray();
+        float[] probabilities = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        int[] labels = Enumerable.Range(0, 300).Select(_ => rng.Next(1000)).ToArray();
+        int[] vocabularyLabels = Enumerable.Range(0, 64).Select(_ => rng.Next(32000)).ToArray();
+        int[] narrowLabels = Enumerable.Range(0, 20000).Select(_ => rng.Next(10)).ToArray();
+        (string Name, Func<float[], float> Run)[] calls =
+        [
+            ("MSE", g => Loss.MeanSquaredError<float>(x, y, g)),
+            ("BCE with logits", g => Loss.BinaryCrossEntropyWithLogits<float>(x, y, g)),
+            ("focal", g => Loss.SigmoidFocal<float>(x, probabilities, g)),
+            ("RMSE", g => Loss.RootMeanSquaredError<float>(x, y, g)),
+            ("cross-entropy 300x1000", g => Loss.CrossEntropy<float>(x.AsSpan(0, 300_000), labels, 1000, g.AsSpan(0, 300_000))),
+            ("cross-entropy 64x32000 smoothed", g => Loss.CrossEntropy<float>(x.AsSpan(0, 64 * 32000), vocabularyLabels, 32000, g.AsSpan(0, 64 * 32000), labelSmoothing: 0.1)),
+            ("cross-entropy 20000x10", g => Loss.CrossEntropy<float>(x.AsSpan(0, 200_000), narrowLabels, 10, g.AsSpan(0, 200_000))),
+            ("soft cross-entropy 300x1000", g => Loss.CrossEntropy<float>(x.AsSpan(0, 300_000), probabilities.AsSpan(0, 300_000), 1000, g.AsSpan(0, 300_000))),
+        ];
+        foreach ((string name, Func<float[], float> run) in calls)
+        {
+            float[] g1 = new float[n];
+            float v1 = 0;
+            WithThreads(1, () => v1 = run(g1));
+            foreach (int threads in new[] { 2, 3, 8 })
+            {
+                float[] g = new float[n];
+                float v = 0;
+                WithThreads(threads, () => v = run(g));
+                Check.SameBits(v1, v, $"{name} on {threads} threads");
+                Check.SameBits<float>(g1, g, $"{name} gradient on {threads} threads");
+            }
+        }
+    }
+
+    [Fact]
+    public void ALargeCallOnSeveralThreadsAllocatesNothing()
+    {
+        int n = 1 << 21;
+        float[] x = new float[n], y = new float[n], g = new float[n];
+        Array.Fill(x, 0.5f);
+        WithThreads(2, () =>
+        {
+            Loss.BinaryCrossEntropyWithLogits<float>(x, y, g);
+            Loss.MeanSquaredError<float>(x, y, g);
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            Loss.BinaryCrossEntropyWithLogits<float>(x, y, g);
+            Loss.MeanSquaredError<float>(x, y, g);
+            Assert.Equal(before, GC.GetTotalAllocatedBytes(precise: true));
+        });
+    }
+
+    private static double Square(void* context, int index) => (double)index * index;
+
+    private static double FailAtFive(void* context, int index)
+        => index == 5 ? throw new InvalidOperationException("segment five") : index;
+
+    [Fact]
+    public void AnExceptionInASegmentReachesTheCallerAndTheWorkersCarryOn()
+    {
+        WithThreads(4, () =>
+        {
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => Segments.Sum(&FailAtFive, null, 40, parallel: true));
+                Assert.Equal("segment five", e.Message);
+                // 0² + 1² + … + 199², in rounds of 64: the same on any threads.
+                Assert.Equal(2_646_700.0, Segments.Sum(&Square, null, 200, parallel: true));
+            }
+        });
+    }
+}
