@@ -7,6 +7,7 @@ namespace FastLoss;
 /// <summary>Argument checks shared by every public method; all run before anything is written.</summary>
 internal static class Guard
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Supported<T>()
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
@@ -15,6 +16,7 @@ internal static class Guard
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SameLength<T>(ReadOnlySpan<T> first, ReadOnlySpan<T> second,
         [CallerArgumentExpression(nameof(first))] string? firstName = null,
         [CallerArgumentExpression(nameof(second))] string? secondName = null)
@@ -25,6 +27,7 @@ internal static class Guard
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reduction(Reduction reduction)
     {
         if (reduction is not FastLoss.Reduction.Mean and not FastLoss.Reduction.Sum)
@@ -37,6 +40,7 @@ internal static class Guard
     /// An output span must have the input's length and may be the very same memory as
     /// <paramref name="input"/>; any other overlap with an input is an error.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Output<T>(Span<T> output, ReadOnlySpan<T> input, ReadOnlySpan<T> other1, ReadOnlySpan<T> other2,
         [CallerArgumentExpression(nameof(output))] string? outputName = null,
         [CallerArgumentExpression(nameof(input))] string? inputName = null)
@@ -56,6 +60,7 @@ internal static class Guard
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Positive<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
         where T : IBinaryFloatingPointIeee754<T>
     {
@@ -65,6 +70,7 @@ internal static class Guard
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NonNegative<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
         where T : IBinaryFloatingPointIeee754<T>
     {
@@ -74,6 +80,7 @@ internal static class Guard
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void OpenUnitInterval<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
         where T : IBinaryFloatingPointIeee754<T>
     {
@@ -84,6 +91,7 @@ internal static class Guard
     }
 
     /// <summary>Every element in [0, 1] (NaN propagates instead).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Probabilities<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -95,6 +103,7 @@ internal static class Guard
     }
 
     /// <summary>Optional weights: empty, or as long as the input and none negative (NaN propagates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Weights<T>(ReadOnlySpan<T> weights, int expectedLength, [CallerArgumentExpression(nameof(weights))] string? name = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -114,6 +123,7 @@ internal static class Guard
     }
 
     /// <summary>Hinge targets: every element −1 or +1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Signs<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -125,6 +135,7 @@ internal static class Guard
     }
 
     /// <summary>A matrix of <paramref name="classes"/> columns: classes positive and the length a multiple of it; returns the rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Rows<T>(ReadOnlySpan<T> matrix, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
     {
         if (classes <= 0)
@@ -138,6 +149,7 @@ internal static class Guard
         return matrix.Length / classes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void UnitInterval<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
         where T : IBinaryFloatingPointIeee754<T>
     {

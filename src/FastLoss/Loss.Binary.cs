@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using FastLoss.Kernels;
 
 namespace FastLoss;
@@ -17,6 +18,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropy<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -42,6 +44,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropy<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -65,6 +68,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryCrossEntropyPerElement<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> destination, ReadOnlySpan<T> weights = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -95,6 +99,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -127,6 +132,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -156,6 +162,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryCrossEntropyWithLogitsPerElement<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> destination, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -184,6 +191,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -205,6 +213,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -224,6 +233,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -244,6 +254,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -265,6 +276,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -284,6 +296,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SquaredHingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -341,6 +354,7 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => SigmoidFocalForm(logits, targets, destination, Reduction.Sum, alpha, gamma, Form.PerRow);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T SigmoidFocalForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> output, Reduction reduction, double alpha, double gamma, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

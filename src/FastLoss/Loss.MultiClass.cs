@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using FastLoss.Kernels;
 
 namespace FastLoss;
@@ -65,6 +66,7 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => CrossEntropyLabels(logits, labels, classes, default, destination, Reduction.Sum, classWeights, ignoreIndex, labelSmoothing, Form.PerRow);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T CrossEntropyLabels<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Span<T> perRow,
         Reduction reduction, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -167,6 +169,7 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => CrossEntropySoft(logits, targets, classes, default, destination, Reduction.Sum, labelSmoothing, Form.PerRow);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T CrossEntropySoft<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Span<T> perRow,
         Reduction reduction, double labelSmoothing, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using FastLoss.Kernels;
 
 namespace FastLoss;
@@ -19,6 +20,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside <c>[0, classes)</c> and not <paramref name="ignoreIndex"/> (the message names the row); <paramref name="classes"/> is not positive; a class weight is negative; <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T NegativeLogLikelihood<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Reduction reduction = Reduction.Mean,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -41,6 +43,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="gradient"/> overlaps the input without being it.</exception>
     /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T NegativeLogLikelihood<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -70,6 +73,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is out of range, <paramref name="classes"/> is not positive, or a class weight is negative.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NegativeLogLikelihoodPerRow<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Span<T> destination,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -80,6 +84,7 @@ public static partial class Loss
         MultiClass.NegativeLogLikelihoodSum(logProbabilities, labels, classes, classWeights, ignoreIndex, destination);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CheckNegativeLogLikelihood<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Reduction reduction,
         ReadOnlySpan<T> classWeights, int ignoreIndex)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -104,6 +109,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ or are not a multiple of <paramref name="classes"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T KullbackLeiblerDivergence<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Reduction reduction = Reduction.Mean, bool logTarget = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -130,6 +136,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logProbabilities"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T KullbackLeiblerDivergence<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean, bool logTarget = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -154,6 +161,7 @@ public static partial class Loss
     /// <param name="logTarget">Whether <paramref name="targets"/> holds log-probabilities.</param>
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input other than being <paramref name="logProbabilities"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void KullbackLeiblerDivergencePerElement<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, Span<T> destination, bool logTarget = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -170,6 +178,7 @@ public static partial class Loss
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int CheckKullbackLeibler<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Reduction reduction)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

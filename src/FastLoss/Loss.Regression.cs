@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using FastLoss.Kernels;
 
 namespace FastLoss;
@@ -20,6 +21,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -44,6 +46,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -61,6 +64,7 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MeanSquaredErrorPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -84,6 +88,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -108,6 +113,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -125,6 +131,7 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MeanAbsoluteErrorPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -149,6 +156,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Huber<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T delta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -175,6 +183,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Huber<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T delta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -195,6 +204,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HuberPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T delta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -220,6 +230,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SmoothL1<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T beta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -248,6 +259,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SmoothL1<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T beta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -270,6 +282,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SmoothL1PerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T beta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -301,6 +314,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T LogCosh<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -325,6 +339,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T LogCosh<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -342,6 +357,7 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogCoshPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -366,6 +382,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Quantile<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T quantile, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -392,6 +409,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Quantile<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T quantile, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -412,6 +430,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void QuantilePerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T quantile)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -436,6 +455,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="logRates"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -460,6 +480,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -477,6 +498,7 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="logRates"/>, and either separate from the inputs or the very memory of <paramref name="logRates"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PoissonNegativeLogLikelihoodPerElement<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -500,6 +522,7 @@ public static partial class Loss
     /// </remarks>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -526,6 +549,7 @@ public static partial class Loss
     /// </remarks>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -550,6 +574,7 @@ public static partial class Loss
     /// is near 2^60 (float) or 2^480 (double): its square is far from overflow, even summed over 2^31 elements,
     /// and any difference small enough to lose its square to underflow is below 2^-120 of the largest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ScaledRootMeanSquare<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, out T scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -29,16 +29,18 @@ internal ref struct CrossEntropyProblem<T> where T : unmanaged, IBinaryFloatingP
 /// Fused softmax cross-entropy, row by row, with no temporary rows.
 /// </summary>
 /// <remarks>
-/// <para>Narrow rows (at most 32 classes, at least 16 rows) go 16 (float) or 8 (double) rows at a time:
-/// the block is transposed so that lane i holds row i (AVX-512 shuffles for up to 16 float classes, else
-/// element by element), and then every step is vertical — a maximum, an exponential and a sum per class,
-/// one vector log for all the rows, and for integer labels without smoothing the label's logit, its weight,
-/// the row losses and the gradient too (<see cref="LabelBlockScaled"/>).</para>
-/// <para>A row of at most 64 bytes is otherwise one vector. A longer row takes three passes: its maximum
-/// (four running maxima), then Σ e^(x − max) with the sums that need the maximum, storing e^(x − max) in
-/// the gradient row while the next row is prefetched, then the gradient e·K − B in place. An online
-/// log-sum-exp would read the row once but rescale whenever a lane's maximum grows, which on ordinary logits
-/// is most chunks of a long row: an extra exponential each time (measured slower).</para>
+/// <para>Narrow rows (at most 32 classes) go 16 (float) or 8 (double) rows at a time, the last few in a block
+/// padded with ignored rows: the block is transposed so that lane i holds row i (AVX-512 shuffles for up to 16
+/// float classes, else element by element), and then every step is vertical — a maximum, an exponential and a
+/// sum per class, one vector log for all the rows, and for integer labels without smoothing the label's logit,
+/// its weight, the row losses and the gradient too (<see cref="LabelBlockScaled"/>).</para>
+/// <para>A longer row takes three passes: its maximum (four running maxima), then Σ e^(x − max) with the sums
+/// that need the maximum, storing e^(x − max) in the gradient row while the next row is prefetched, then the
+/// gradient e·K − B in place. An online log-sum-exp would read the row once but rescale whenever a lane's
+/// maximum grows, which on ordinary logits is most chunks of a long row: an extra exponential each time
+/// (measured slower).</para>
+/// <para>Every path runs on its own vectors, a 64-byte logical vector being one, two or four of them (its parts),
+/// each with sums of its own, so that every path adds the same lanes in the same order.</para>
 /// <para>Exponentials are taken of <c>x − max ≤ 0</c> only, so any finite logits work (TensorPrimitives' SoftMax
 /// overflows above about 88). The running maximum starts at −MaxValue rather than −∞ so that −∞ logits add 0
 /// instead of NaN.</para>
@@ -63,6 +65,7 @@ internal static class CrossEntropyKernel
     /// from 128K elements: the rows a segment holds depend on the shape only, so the bits do not depend on the
     /// threads. An input of one segment is one sum, as if there were no segments.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe double RunScaled<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -141,6 +144,7 @@ internal static class CrossEntropyKernel
     // Stack buffers are not zeroed on entry (a 4 KB block buffer per call otherwise): the row scratch is
     // cleared explicitly, the block buffers are always written before they are read.
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Rows<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem, int rowStart, int rowEnd)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -149,31 +153,10 @@ internal static class CrossEntropyKernel
     {
         int classes = problem.Classes;
         int lanes = Lanes<T>();
-        int rows = rowEnd;
-        int n = problem.Logits.Length;
         bool writesGradient = problem.WritesGradient;
         bool perRow = !problem.PerRow.IsEmpty;
         double eps = problem.Smoothing;
         double scale = problem.Scale;
-
-        ref T logits = ref MemoryMarshal.GetReference(problem.Logits);
-        ref T targets = ref MemoryMarshal.GetReference(problem.Targets);
-        ref T gradient = ref MemoryMarshal.GetReference(problem.Gradient);
-
-        // Rows shorter than a vector read a whole vector from the row's start (masking the rest); class
-        // weights are then read from a zero-padded copy, and the last rows, where a vector would run past
-        // the end of the data, go through a padded copy of the row.
-        Span<T> scratch = stackalloc T[4 * 16];
-        scratch.Clear();
-        Span<T> paddedWeights = scratch.Slice(0, lanes);
-        scoped ref T weights = ref MemoryMarshal.GetReference(problem.ClassWeights);
-        if (TWeights.Value && classes < lanes)
-        {
-            problem.ClassWeights.CopyTo(paddedWeights);
-            weights = ref paddedWeights[0];
-        }
-        Span<T> rowX = scratch.Slice(lanes, lanes), rowT = scratch.Slice(2 * lanes, lanes), rowG = scratch.Slice(3 * lanes, lanes);
-
         RowConstants<T> k = new()
         {
             Classes = classes,
@@ -190,32 +173,25 @@ internal static class CrossEntropyKernel
         };
 
         double total = 0;
-        int r = rowStart;
-        if (classes <= MaxTransposedClasses && rows - r >= lanes)
+        if (classes <= MaxTransposedClasses)
         {
-            // Narrow rows, a block of `lanes` rows at a time, transposed so that lane i is row i.
+            // Narrow rows, a block of L rows at a time, transposed so that lane i is row i; the last rows of the
+            // input in a padded block of their own.
             Span<T> work = stackalloc T[2 * MaxTransposedClasses * 16];
             Span<double> losses = stackalloc double[16];
-            bool plainLabels = !TSoft.Value && eps == 0;
-            for (; r + lanes <= rows; r += lanes)
+            for (int r = rowStart; r < rowEnd; r += lanes)
             {
-                if (plainLabels)
-                {
-                    total += LabelBlockScaled<T, TVec, TWeights>(in problem, r, in k, work);
-                    continue;
-                }
-                RowBlock<T, TVec, TSoft, TWeights>(in problem, r, in k, work, losses.Slice(0, lanes));
-                for (int i = 0; i < lanes; i++)
-                {
-                    if (perRow)
-                    {
-                        problem.PerRow[r + i] = Constant.Of<T>(losses[i] / k.LossScale);
-                    }
-                    total += losses[i];
-                }
+                total += r + lanes <= rowEnd
+                    ? NarrowBlock<T, TVec, TSoft, TWeights>(in problem, r, lanes, in k, work, losses)
+                    : PaddedBlock<T, TVec, TSoft, TWeights>(in problem, r, rowEnd - r, in k, work, losses);
             }
+            return total;
         }
-        for (; r < rows; r++)
+        ref T logits = ref MemoryMarshal.GetReference(problem.Logits);
+        ref T targets = ref MemoryMarshal.GetReference(problem.Targets);
+        ref T weights = ref MemoryMarshal.GetReference(problem.ClassWeights);
+        ref T gradient = ref MemoryMarshal.GetReference(problem.Gradient);
+        for (int r = rowStart; r < rowEnd; r++)
         {
             int start = r * classes;
             double wy = 1;
@@ -241,27 +217,9 @@ internal static class CrossEntropyKernel
                     wy = Constant.ToDouble(problem.ClassWeights[label]);
                 }
             }
-
-            double loss;
-            if (classes > lanes || start + lanes <= n)
-            {
-                loss = Row<T, TVec, TSoft, TWeights>(
-                    ref Unsafe.Add(ref logits, start), ref Unsafe.Add(ref targets, TSoft.Value ? start : 0), ref weights,
-                    ref Unsafe.Add(ref gradient, writesGradient ? start : 0), label, wy, in k);
-            }
-            else
-            {
-                problem.Logits.Slice(start, classes).CopyTo(rowX);
-                if (TSoft.Value)
-                {
-                    problem.Targets.Slice(start, classes).CopyTo(rowT);
-                }
-                loss = Row<T, TVec, TSoft, TWeights>(ref rowX[0], ref rowT[0], ref weights, ref rowG[0], label, wy, in k);
-                if (writesGradient)
-                {
-                    rowG.Slice(0, classes).CopyTo(problem.Gradient.Slice(start, classes));
-                }
-            }
+            double loss = Row<T, TVec, TSoft, TWeights>(
+                ref Unsafe.Add(ref logits, start), ref Unsafe.Add(ref targets, TSoft.Value ? start : 0), ref weights,
+                ref Unsafe.Add(ref gradient, writesGradient ? start : 0), label, wy, in k);
             if (perRow)
             {
                 problem.PerRow[r] = Constant.Of<T>(loss / k.LossScale);
@@ -272,11 +230,100 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>
+    /// L rows of at most <see cref="MaxTransposedClasses"/> classes from <paramref name="firstRow"/>: the label block
+    /// (integer labels without smoothing) or the row block; returns their loss times ρ (the first
+    /// <paramref name="validRows"/> rows', the rest being padding).
+    /// </summary>
+    private static double NarrowBlock<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, int validRows, scoped in RowConstants<T> k, Span<T> work, Span<double> losses)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        if (!TSoft.Value && k.Smoothing == 0)
+        {
+            // Padding rows are labelled ignoreIndex: they add 0.
+            return LabelBlockScaled<T, TVec, TWeights>(in problem, firstRow, in k, work);
+        }
+        int lanes = Lanes<T>();
+        RowBlock<T, TVec, TSoft, TWeights>(in problem, firstRow, in k, work, losses.Slice(0, lanes));
+        double total = 0;
+        for (int i = 0; i < validRows; i++)
+        {
+            if (!problem.PerRow.IsEmpty)
+            {
+                problem.PerRow[firstRow + i] = Constant.Of<T>(losses[i] / k.LossScale);
+            }
+            total += losses[i];
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// The last rows of a narrow input, fewer than L: copied into a block padded with rows of zero logits (and
+    /// targets) labelled ignoreIndex, run as a whole block, and their outputs copied back.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static double PaddedBlock<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, int count, scoped in RowConstants<T> k, Span<T> work, Span<double> losses)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        int lanes = Lanes<T>();
+        int classes = k.Classes;
+        int valid = count * classes;
+        Span<T> buffers = stackalloc T[4 * MaxTransposedClasses * 16];
+        buffers.Clear();
+        Span<T> logits = buffers.Slice(0, lanes * classes), targets = buffers.Slice(lanes * classes, lanes * classes);
+        Span<T> gradient = buffers.Slice(2 * lanes * classes, lanes * classes), perRow = buffers.Slice(3 * lanes * classes, lanes);
+        Span<int> labels = stackalloc int[16];
+        problem.Logits.Slice(firstRow * classes, valid).CopyTo(logits);
+        if (TSoft.Value)
+        {
+            problem.Targets.Slice(firstRow * classes, valid).CopyTo(targets);
+        }
+        for (int i = 0; i < lanes; i++)
+        {
+            // Each label read once, checked (see MultiClass.Use), and used from this copy.
+            labels[i] = TSoft.Value ? 0 : i < count ? MultiClass.Use(problem.Labels[firstRow + i], classes, problem.IgnoreIndex, firstRow + i) : problem.IgnoreIndex;
+        }
+        CrossEntropyProblem<T> padded = new()
+        {
+            Logits = logits,
+            Targets = TSoft.Value ? targets : default,
+            Labels = labels,
+            ClassWeights = problem.ClassWeights,
+            Gradient = problem.WritesGradient ? gradient : default,
+            PerRow = problem.PerRow.IsEmpty ? default : perRow,
+            Classes = classes,
+            IgnoreIndex = problem.IgnoreIndex,
+            Smoothing = problem.Smoothing,
+            Scale = problem.Scale,
+            WeightTotal = problem.WeightTotal,
+            LossScale = problem.LossScale,
+            WritesGradient = problem.WritesGradient,
+        };
+        double total = NarrowBlock<T, TVec, TSoft, TWeights>(in padded, 0, count, in k, work, losses);
+        if (problem.WritesGradient)
+        {
+            gradient.Slice(0, valid).CopyTo(problem.Gradient.Slice(firstRow * classes, valid));
+        }
+        if (!problem.PerRow.IsEmpty)
+        {
+            perRow.Slice(0, count).CopyTo(problem.PerRow.Slice(firstRow, count));
+        }
+        return total;
+    }
+
+    /// <summary>
     /// One class: the softmax is identically 1, so a row's loss is c·(x − x) and its gradient c·(1 − 1), exactly 0
     /// for a finite logit and NaN for ±∞ or NaN (PyTorch's log_softmax, x − x, gives the same). c is the row's
     /// weight (labels: the one class is the label and the whole smoothed target) or (1 − ε)·t + ε (soft targets).
     /// The general passes would leave the rounding residue of terms that cancel exactly here.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SingleClassScaled<T, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSoft : struct, IFlag
@@ -325,22 +372,9 @@ internal static class CrossEntropyKernel
         => Lanes<T>() / TVec.Count;
 
     /// <summary>
-    /// The sum of the L lanes at <paramref name="lanes"/> in the halving tree of <see cref="IVec{TSelf, T}.ReduceSum"/>
-    /// (lanes j and j + L/2 first): with parts, part p and p + P/2 first, then the path's own tree.
+    /// The sum of a logical vector held in its parts, in the halving tree of <see cref="IVec{TSelf, T}.ReduceSum"/>
+    /// (lanes j and j + L/2 first): part p and p + P/2 first, then the path's own tree.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T SumLanes<T, TVec>(ref T lanes) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
-    {
-        nuint w = (nuint)TVec.Count;
-        return Parts<T, TVec>() switch
-        {
-            1 => TVec.ReduceSum(TVec.Load(ref lanes, 0)),
-            2 => TVec.ReduceSum(TVec.Load(ref lanes, 0) + TVec.Load(ref lanes, w)),
-            _ => TVec.ReduceSum((TVec.Load(ref lanes, 0) + TVec.Load(ref lanes, 2 * w)) + (TVec.Load(ref lanes, w) + TVec.Load(ref lanes, 3 * w))),
-        };
-    }
-
-    /// <summary>The same tree for a logical vector held in its parts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T SumParts<T, TVec>(TVec p0, TVec p1, TVec p2, TVec p3) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
         => Parts<T, TVec>() switch
@@ -360,7 +394,7 @@ internal static class CrossEntropyKernel
     /// spends its time in horizontal reductions and one scalar log, each a long chain of dependent steps.
     /// Sums over the classes run in class order: the result depends on the shape only, as everywhere.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowBlock<T, TVec, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work, Span<double> losses)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -472,7 +506,7 @@ internal static class CrossEntropyKernel
     /// own term are vectors too. Row losses are computed in T (as the elementwise losses are) and added in
     /// double by the caller.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static double LabelBlockScaled<T, TVec, TWeights>(scoped in CrossEntropyProblem<T> problem, int firstRow, scoped in RowConstants<T> k, Span<T> work)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -548,7 +582,7 @@ internal static class CrossEntropyKernel
     /// e^(x − max) in place of x and Σ e. Reads the label vector from <paramref name="v"/> and writes the max,
     /// sum, picked-logit and weight vectors there.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void LabelBlockSums<T, TVec, TWeights>(Span<T> xs, ReadOnlySpan<T> classWeights, int classes, Span<T> v, int part)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -598,7 +632,7 @@ internal static class CrossEntropyKernel
     /// double, added in a fixed pairwise tree. The log is taken here, where the gradient loop, which does not need
     /// it, hides its latency.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static double LabelBlockFinishScaled<T, TVec>(Span<T> v, Span<T> perRow, double scale, double lossScale, Span<T> exponentials, int classes)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -691,6 +725,7 @@ internal static class CrossEntropyKernel
     /// destination[c·rows + i] = source[i·classes + c]: a block of rows into class-major order (and, called with
     /// the two counts swapped, back). The lengths are checked once here, so the copy itself runs without per-element bounds checks.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose<T>(ReadOnlySpan<T> source, Span<T> destination, int rows, int classes)
     {
         if (source.Length != rows * classes || destination.Length != rows * classes)
@@ -716,7 +751,7 @@ internal static class CrossEntropyKernel
     /// into <paramref name="scalars"/> (max, sum, targets, weighted, plain). Kept apart from the log so that each
     /// method stays within the JIT's limits.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockMaximumAndSums<T, TVec, TSoft, TWeights>(Span<T> xs, Span<T> ts, ReadOnlySpan<T> classWeights, int classes, bool smoothing, T gapScale, Span<T> scalars, int part)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -763,7 +798,7 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>destination[0..lanes) = log(source[0..lanes)), with the library's log.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void VectorLog<T, TVec>(ref T source, ref T destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -832,7 +867,7 @@ internal static class CrossEntropyKernel
     /// The row's work is split over a few methods that each hold one inlined exponential, so that the JIT
     /// inlines every vector operation of each (its limits on inlining are per compiled method).
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double Row<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, int label, double wy, scoped in RowConstants<T> k)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -843,20 +878,11 @@ internal static class CrossEntropyKernel
         // The label's logit is read before the gradient may overwrite it (in place).
         double xLabel = TSoft.Value ? 0 : Constant.ToDouble(Unsafe.Add(ref x, label));
         double eps = k.Smoothing;
-        bool smoothing = eps != 0;
 
-        RowSums<T> sums;
-        if (classes <= Lanes<T>())
+        LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, out RowSums<T> sums);
+        if (k.WritesGradient)
         {
-            SmallRow<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, wy, in k, out sums);
-        }
-        else
-        {
-            LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, out sums);
-            if (k.WritesGradient)
-            {
-                LongRowGradient<T, TVec, TSoft, TWeights>(ref t, ref w, ref g, wy, in k, in sums);
-            }
+            LongRowGradient<T, TVec, TSoft, TWeights>(ref t, ref w, ref g, wy, in k, in sums);
         }
 
         double logSum = ScalarLog(sums.Sum);
@@ -889,77 +915,9 @@ internal static class CrossEntropyKernel
     /// 128-bit vector: the scalar form's integer steps would cross between SIMD and general registers at
     /// every operation, which costs several times more (a row of ten classes spent half its time here).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double ScalarLog(double value)
         => VMath.Log<W128<double>, double>(new W128<double>(Vector128.Create(value))).V.ToScalar();
-
-    /// <summary>
-    /// A row of at most L classes, one masked logical vector (P parts): everything from one exponential of each
-    /// part. The sums are taken lane by lane and then in the tree of <see cref="SumLanes"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    [SkipLocalsInit]
-    private static void SmallRow<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, out RowSums<T> sums)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVec : struct, IVec<TVec, T>
-        where TSoft : struct, IFlag
-        where TWeights : struct, IFlag
-    {
-        sums = default;
-        int lanes = Lanes<T>();
-        nuint width = (nuint)TVec.Count;
-        bool smoothing = k.Smoothing != 0;
-        TVec zero = TVec.CreateConstant(0.0);
-        TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
-        // The maximum is exact: the parts' lanes in any order give the same value.
-        TVec mv = TVec.Create(-Lane.MaxFinite<T>());
-        for (nuint p = 0; p < (nuint)lanes; p += width)
-        {
-            TVec xv = TVec.Select(TVec.LaneMask(-(int)p, k.Classes - (int)p), TVec.Load(ref x, p), negInf);
-            mv = TVec.Select(TVec.GreaterThan(xv, mv), xv, mv);
-        }
-        sums.Max = TVec.ReduceMax(mv);
-        TVec m = TVec.Create(sums.Max);
-        TVec sigma = TVec.Create(k.GapScale);
-        // Per part: e, t, t·gap (or w·gap), gap, kept for the sums (lane order, then the tree) and the gradient.
-        Span<T> buffer = stackalloc T[4 * 16];
-        ref T eL = ref buffer[0], tL = ref buffer[lanes], weightedL = ref buffer[2 * lanes], plainL = ref buffer[3 * lanes];
-        for (nuint p = 0; p < (nuint)lanes; p += width)
-        {
-            TVec valid = TVec.LaneMask(-(int)p, k.Classes - (int)p);
-            TVec xv = TVec.Select(valid, TVec.Load(ref x, p), negInf);
-            TVec.Store(VMath.ExpSoftmax<TVec, T>(xv - m), ref eL, p);
-            TVec tv = TSoft.Value ? TVec.Select(valid, TVec.Load(ref t, p), zero) : zero;
-            TVec.Store(tv, ref tL, p);
-            if (TSoft.Value || smoothing)
-            {
-                TVec gap = TVec.Select(valid, m * sigma - xv * sigma, zero);
-                TVec.Store(TSoft.Value ? tv * gap : TWeights.Value ? TVec.Load(ref w, p) * gap : gap, ref weightedL, p);
-                TVec.Store(gap, ref plainL, p);
-            }
-        }
-        sums.Sum = Constant.ToDouble(SumLanes<T, TVec>(ref eL));
-        if (TSoft.Value)
-        {
-            sums.TargetSum = SumLanes<T, TVec>(ref tL);
-        }
-        if (TSoft.Value || smoothing)
-        {
-            sums.Weighted = SumLanes<T, TVec>(ref weightedL);
-            sums.Plain = TSoft.Value && smoothing ? SumLanes<T, TVec>(ref plainL) : Constant.Of<T>(0.0);
-        }
-        if (k.WritesGradient)
-        {
-            GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
-            for (nuint p = 0; p < (nuint)lanes; p += width)
-            {
-                TVec valid = TVec.LaneMask(-(int)p, k.Classes - (int)p);
-                TVec gv = TVec.Load(ref eL, p) * kv - Offset<T, TVec, TSoft, TWeights>(ref t, ref w, p, TVec.Load(ref tL, p), bv, in k);
-                // Lanes past the row belong to the next row (or padding): written back unchanged.
-                TVec.Store(TVec.Select(valid, gv, TVec.Load(ref g, p)), ref g, p);
-            }
-        }
-    }
 
     /// <summary>
     /// Passes 1 and 2 of a long row: the maximum (a read of the row that costs a compare a vector), then
@@ -975,7 +933,7 @@ internal static class CrossEntropyKernel
     /// each part of a 64-byte chunk has sums of its own, rotated after every vector so that the current part's
     /// are always the first (register moves), and in the chunk's order: the same lane sums on every path.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static void LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, scoped in RowConstants<T> k, out RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -1198,14 +1156,14 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>e^(x − max) of a vector of the row's last, partial chunk (a call of its own: one exponential per compiled method).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TVec TailExponential<T, TVec>(ref T x, nuint offset, TVec m, T max)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         => VMath.ExpSoftmax<TVec, T>(TVec.Load(ref x, offset) - m);
 
     /// <summary>Pass 3 of a long row: turns the stored e^(x − max) into the gradient e·K − B, a vector of the path at a time.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void LongRowGradient<T, TVec, TSoft, TWeights>(ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, scoped in RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>

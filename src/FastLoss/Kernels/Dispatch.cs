@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FastLoss.Simd;
 
@@ -12,6 +13,7 @@ internal static class Dispatch
     /// Runs an element-wise loss over equal-length spans (weights and output may be empty when unused) and returns
     /// the sum of its terms divided by <paramref name="divisor"/> (the element count for a mean, 1 for a sum).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Pointwise<T, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
@@ -19,6 +21,7 @@ internal static class Dispatch
         => Pointwise<T, TOp, TMode>(KernelPaths.Active, x, y, w, output, in op, gradientScale, divisor);
 
     /// <summary>As above on a given path (for tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Pointwise<T, TOp, TMode>(KernelPath path, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
@@ -34,6 +37,7 @@ internal static class Dispatch
     }
 
     /// <summary>Runs softmax cross-entropy on <see cref="KernelPaths.Active"/>; returns the sum of the row losses times ρ (see <see cref="CrossEntropyKernel.RunScaled"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double CrossEntropyScaled<T, TSoft, TWeights>(scoped in CrossEntropyProblem<T> problem)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSoft : struct, IFlag

@@ -12,6 +12,7 @@ internal static class MultiClass
     /// Checks every label (in [0, classes) or equal to <paramref name="ignoreIndex"/>) and returns the
     /// summed weight of the rows that count: the denominator of <c>Mean</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double LabelWeightTotal<T>(ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -98,6 +99,7 @@ internal static class MultiClass
     }
 
     /// <summary>Negative log-likelihood over log-probabilities: the sum of −w_y·x[r, y] over rows that count.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double NegativeLogLikelihoodSum<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex, Span<T> perRow)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -121,6 +123,7 @@ internal static class MultiClass
     }
 
     /// <summary>The gradient of NLL: −w_y·scale at each counted row's label, 0 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NegativeLogLikelihoodGradient<T>(Span<T> gradient, ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex, double scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

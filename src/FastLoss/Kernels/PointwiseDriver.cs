@@ -157,6 +157,7 @@ internal static class PointwiseDriver
     /// Runs the loss over n elements on vectors <typeparamref name="TVec"/> (or the scalar path) and returns the sum
     /// of its terms divided by <paramref name="divisor"/> (n for a mean, 1 for a sum), taken as (Σρt / divisor) / ρ.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe double Run<T, TVec, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor, bool scalar)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -225,6 +226,7 @@ internal static class PointwiseDriver
 
     /// <summary>The scaled sum Σρt of one segment's terms, writing its outputs.</summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rhoT)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -266,6 +268,7 @@ internal static class PointwiseDriver
     /// plain loop.)
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ScalarSegment<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rho)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
@@ -279,7 +282,7 @@ internal static class PointwiseDriver
         return TMode.Accumulates ? CanonicalSum(sums.Slice(0, lanes)) : 0;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ScalarLoop<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rho, Span<double> sums, Span<T> terms)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
@@ -373,7 +376,7 @@ internal static class PointwiseDriver
     /// memory (arrays allocated one after the other) cannot match a pending load in the low 12 address bits and
     /// stall it (4K aliasing).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void CheapBlocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
@@ -435,9 +438,9 @@ internal static class PointwiseDriver
     /// the block's 4P vectors in memory order, each vector's inputs loaded before the previous one's store (4K
     /// aliasing), its terms kept in a small buffer; then each part adds its block sum.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void Blocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
+    private static void Blocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums, int validInLast = -1)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -463,6 +466,11 @@ internal static class PointwiseDriver
             }
             if (TMode.Accumulates)
             {
+                if (validInLast >= 0 && i + block == end)
+                {
+                    // A padded last block (see LastBlock): the terms past the data are −0.0.
+                    buffer.Slice(validInLast, (int)block - validInLast).Fill(Constant.Of<T>(-0.0));
+                }
                 AddBlock<T, TVec>(ref terms, rho, ref lo0, ref hi0, ref lo1, ref hi1, ref lo2, ref hi2, ref lo3, ref hi3);
             }
         }
@@ -511,7 +519,7 @@ internal static class PointwiseDriver
     /// on a zero-padded copy, terms outside the data −0.0, and only the valid outputs copied back (so that in-place
     /// gradients stay right).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static void LastBlock<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint count, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -530,6 +538,31 @@ internal static class PointwiseDriver
         {
             CopyIn(ref w, start, bw.Slice(0, c));
         }
+        if (TOp.Cheap)
+        {
+            CheapLastBlock<T, TVec, TOp, TMode>(bx, by, bw, bo, c, in op, gradientScale, rho, ref sums);
+        }
+        else
+        {
+            // The block loop itself on the copy, its terms past the data −0.0: the expensive operator is compiled
+            // once (a second inlined copy here doubled the time of a first call, which is mostly the JIT's).
+            Blocks<T, TVec, TOp, TMode>(ref bx[0], ref by[0], ref bw[0], ref bo[0], 1, in op, gradientScale, rho, ref sums, c);
+        }
+        if (TMode.WritesOutput)
+        {
+            bo.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
+        }
+    }
+
+    /// <summary>The last block of a cheap operator, on the padded copy: its terms past the data −0.0.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void CheapLastBlock<T, TVec, TOp, TMode>(Span<T> bx, Span<T> by, Span<T> bw, Span<T> bo, int c, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        int block = bx.Length;
         TVec scale = TVec.Create(gradientScale);
         TVec negativeZero = TVec.Create(Constant.Of<T>(-0.0));
         for (int k = 0; k < block; k += TVec.Count)
@@ -541,10 +574,6 @@ internal static class PointwiseDriver
                 // The terms replace the inputs of x, which this lane's vector no longer needs.
                 TVec.Store(TVec.Select(TVec.LaneMask(0, c - k), terms, negativeZero), ref bx[0], (nuint)k);
             }
-        }
-        if (TMode.WritesOutput)
-        {
-            bo.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
         }
         if (TMode.Accumulates)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -8,6 +9,7 @@ namespace FastLoss.Kernels;
 internal static class Scan
 {
     /// <summary>Index of the first element outside [<paramref name="low"/>, <paramref name="high"/>] (NaN counts as inside), or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstOutside<T>(ReadOnlySpan<T> values, T low, T high) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int i = 0;
@@ -35,6 +37,7 @@ internal static class Scan
     }
 
     /// <summary>Index of the first element that is neither −1 nor +1, or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstNotSign<T>(ReadOnlySpan<T> values) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int i = 0;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -37,6 +38,7 @@ internal static unsafe class Segments
     /// The sum, in segment order, of <paramref name="run"/>(context, s) for s in [0, count): on several threads
     /// where they are allowed and free, else on this one. The order, and so the bits, are the same either way.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum(delegate*<void*, int, double> run, void* context, int count, bool parallel)
     {
         double* partials = stackalloc double[Round];
@@ -106,6 +108,7 @@ internal static unsafe class Segments
         s_failure?.Throw();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Work(Job* job)
     {
         int i;

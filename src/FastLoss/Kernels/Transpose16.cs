@@ -80,7 +80,7 @@ internal static class Transpose16
     /// columns[c·16 + i] = rows[i·classes + c] for 16 rows of <paramref name="classes"/> ≤ 16. Each row is read
     /// as a whole vector; near the end of <paramref name="rows"/>, under a mask (masked lanes are not read).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ToColumns(ReadOnlySpan<float> rows, Span<float> columns, int classes)
     {
         if ((uint)classes > 16 || rows.Length < 16 * classes || columns.Length < 16 * classes)
@@ -115,7 +115,7 @@ internal static class Transpose16
     }
 
     /// <summary>rows[i·classes + c] = columns[c·16 + i] for 16 rows of <paramref name="classes"/> ≤ 16; writes nothing else.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static unsafe void ToRows(ReadOnlySpan<float> columns, Span<float> rows, int classes)
     {
         if ((uint)classes > 16 || rows.Length < 16 * classes || columns.Length < 16 * classes)
@@ -192,7 +192,7 @@ internal static class Transpose16
     }
 
     /// <summary><see cref="ToColumns"/> for a block at the end of the data: every row read under a mask.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ToColumnsMasked(ref float from, ref float to, int classes)
     {
         Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(classes)).AsSingle();
