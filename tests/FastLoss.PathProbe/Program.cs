@@ -5,6 +5,7 @@ namespace FastLoss.PathProbe;
 /// <summary>
 /// The child process of the tests. No arguments: the instruction-set path the runtime allows and the hash of
 /// <see cref="Workload"/>. <c>label-race N</c>: <see cref="LabelRace"/> with N calls per shape.
+/// <c>parallel-allocation N</c>: <see cref="ParallelAllocation"/> over N measured rounds.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,10 @@ public static class Program
         if (args.Length == 2 && args[0] == "label-race")
         {
             return LabelRace.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        if (args.Length == 2 && args[0] == "parallel-allocation")
+        {
+            return ParallelAllocation.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
         }
         Console.WriteLine($"{KernelPaths.Supported} {Workload.Hash()}");
         return 0;
