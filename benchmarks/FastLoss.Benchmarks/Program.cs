@@ -44,6 +44,9 @@ public static class Program
                 Console.Error.WriteLine($"Unknown command '{args[0]}'. Use no arguments (quick default), 'compare <resultsA> <resultsB>', 'verify', or BenchmarkDotNet options such as --filter '*', --list flat.");
                 return 2;
             }
+            // One thread per call everywhere but in Scaling: the per-core comparison with TensorPrimitives and the
+            // scalar loop, which are single-threaded.
+            Parallelism.MaxThreads = 1;
             string results = ResultsFolder();
             Directory.CreateDirectory(results);
             Machine.Write(results);
@@ -108,7 +111,6 @@ public static class Program
             .AddExporter(MarkdownExporter.GitHub, CsvExporter.Default, JsonExporter.Full)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithArtifactsPath(results)
-            .WithOption(ConfigOptions.JoinSummary, quick)
             .WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
         if (quick)
         {
@@ -118,7 +120,11 @@ public static class Program
         return config;
     }
 
-    /// <summary>The quick default: the figures the project reports, one size per cache level where it matters.</summary>
+    /// <summary>
+    /// The quick default: the figures the project reports, one size per cache level where it matters; every path
+    /// under its own setting for MSE 64K and cross-entropy 256×1000; one core against all for BCE with logits 16M;
+    /// the first calls of a new process. One table per benchmark class.
+    /// </summary>
     private static BenchmarkRunInfo[] QuickSubset(IConfig config)
     {
         static bool Keep(BenchmarkCase c)
@@ -140,16 +146,36 @@ public static class Program
             }
             if (type == nameof(Paths))
             {
-                return (string)p["Kernel"] is "MSE" or "CrossEntropy256x1000";
+                return (string)p["Kernel"] is "MSE 64K" or "CrossEntropy 256x1000";
             }
-            return type == nameof(Rooflines);
+            if (type == nameof(Scaling))
+            {
+                return (string)p["Kernel"] == "BCEWithLogits 16M";
+            }
+            return type is nameof(Rooflines) or nameof(ColdStart);
         }
-        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Paths), typeof(Rooflines)];
+        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Rooflines), typeof(Scaling)];
+        // Paths and ColdStart run in processes of their own (their jobs), not in the quick in-process job.
         return types
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
+            .Append(BenchmarkConverter.TypeToBenchmarks(typeof(Paths), WithoutJobs(config)))
+            .Append(BenchmarkConverter.TypeToBenchmarks(typeof(ColdStart), WithoutJobs(config)))
             .Select(info => new BenchmarkRunInfo(info.BenchmarksCases.Where(Keep).ToArray(), info.Type, info.Config))
             .Where(info => info.BenchmarksCases.Length > 0)
             .ToArray();
+    }
+
+    /// <summary>The suite's config without its quick in-process job, for the classes that bring their own jobs.</summary>
+    private static ManualConfig WithoutJobs(IConfig config)
+    {
+        ManualConfig copy = ManualConfig.CreateEmpty()
+            .AddLogger(config.GetLoggers().ToArray())
+            .AddColumnProvider(config.GetColumnProviders().ToArray())
+            .AddExporter(config.GetExporters().ToArray())
+            .AddDiagnoser(config.GetDiagnosers().ToArray())
+            .WithArtifactsPath(config.ArtifactsPath)
+            .WithOrderer(config.Orderer ?? BenchmarkDotNet.Order.DefaultOrderer.Instance);
+        return copy;
     }
 
     /// <summary>benchmarks/results/&lt;cpu&gt;/ next to this project, found from the build output, not the current directory.</summary>
@@ -168,34 +194,86 @@ public static class Program
 /// <summary>The machine's identity, written next to each run's results.</summary>
 public static class Machine
 {
-    public static string CpuModel()
+    public static string CpuModel() => CpuInfo("model name") ?? Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+
+    /// <summary>A field of the first processor in /proc/cpuinfo (Linux), or null.</summary>
+    private static string? CpuInfo(string field)
     {
-        if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/cpuinfo"))
         {
-            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-            }
+            return null;
         }
-        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? RuntimeInformation.ProcessArchitecture.ToString();
+        string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal) && l.IndexOf(':', StringComparison.Ordinal) is int colon && colon > 0 && l[..colon].Trim() == field);
+        return line?[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
     }
 
+    /// <summary>
+    /// Model name, family/model (VMs name Zen 3 and Zen 5 alike "AMD EPYC"), cores and widest path: the folder of
+    /// this machine's results.
+    /// </summary>
     public static string Slug()
     {
-        string raw = $"{CpuModel()}-{Environment.ProcessorCount}c-{KernelPaths.Supported}".ToLowerInvariant();
+        string family = CpuInfo("cpu family") is string f && CpuInfo("model") is string m ? $"-f{f}m{m}" : "";
+        string raw = $"{CpuModel()}{family}-{Environment.ProcessorCount}c-{KernelPaths.Supported}".ToLowerInvariant();
         return string.Join('-', raw.Split(raw.Where(c => !char.IsLetterOrDigit(c)).Distinct().ToArray(), StringSplitOptions.RemoveEmptyEntries));
     }
 
     public static string Describe()
-        => $"{CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, widest path {KernelPaths.Supported}";
+        => $"{CpuModel()} (family {CpuInfo("cpu family") ?? "?"}, model {CpuInfo("model") ?? "?"}), {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, widest path {KernelPaths.Supported}";
+
+    /// <summary>Cache sizes by level and type, from /sys (Linux): for example "L1d": "48K".</summary>
+    private static Dictionary<string, string> Caches()
+    {
+        Dictionary<string, string> caches = [];
+        string root = "/sys/devices/system/cpu/cpu0/cache";
+        if (!Directory.Exists(root))
+        {
+            return caches;
+        }
+        foreach (string index in Directory.GetDirectories(root, "index*"))
+        {
+            string Read(string name) => File.Exists(Path.Combine(index, name)) ? File.ReadAllText(Path.Combine(index, name)).Trim() : "";
+            string type = Read("type") switch { "Data" => "d", "Instruction" => "i", _ => "" };
+            caches[$"L{Read("level")}{type}"] = Read("size");
+        }
+        return caches;
+    }
+
+    /// <summary>The instruction sets the runtime reports (what this process may use), and the CPU's own flags of interest.</summary>
+    private static string[] InstructionSets()
+    {
+        List<string> sets = [];
+        void Add(string name, bool supported)
+        {
+            if (supported)
+            {
+                sets.Add(name);
+            }
+        }
+        Add("SSE4.2", System.Runtime.Intrinsics.X86.Sse42.IsSupported);
+        Add("AVX", System.Runtime.Intrinsics.X86.Avx.IsSupported);
+        Add("AVX2", System.Runtime.Intrinsics.X86.Avx2.IsSupported);
+        Add("FMA", System.Runtime.Intrinsics.X86.Fma.IsSupported);
+        Add("AVX-512F", System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
+        Add("AVX-512BW", System.Runtime.Intrinsics.X86.Avx512BW.IsSupported);
+        Add("AVX-512VL", System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported);
+        Add("AdvSimd", System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported);
+        return sets.ToArray();
+    }
 
     public static void Write(string folder)
     {
+        string[] flags = (CpuInfo("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var identity = new
         {
             cpu = CpuModel(),
+            family = CpuInfo("cpu family"),
+            model = CpuInfo("model"),
+            stepping = CpuInfo("stepping"),
             cores = Environment.ProcessorCount,
+            caches = Caches(),
+            instructionSets = InstructionSets(),
+            cpuFlags = flags.Where(f => f.StartsWith("avx", StringComparison.Ordinal) || f is "fma" or "sse4_2" or "f16c" or "bmi2").ToArray(),
             os = RuntimeInformation.OSDescription,
             architecture = RuntimeInformation.ProcessArchitecture.ToString(),
             dotnet = RuntimeInformation.FrameworkDescription,
