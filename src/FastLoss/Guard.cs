@@ -158,4 +158,19 @@ internal static class Guard
             throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1].");
         }
     }
+
+    /// <summary>Binary targets: every element 0 or 1 (NaN propagates instead).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ZeroOrOne<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            T v = values[i];
+            if (v != T.Zero && v != T.One && !T.IsNaN(v))
+            {
+                throw new ArgumentOutOfRangeException(name, v, $"{name}[{i}] is {v}, neither 0 nor 1.");
+            }
+        }
+    }
 }
