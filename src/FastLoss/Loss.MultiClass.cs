@@ -176,6 +176,11 @@ public static partial class Loss
     {
         Guard.Supported<T>();
         int rows = Guard.Rows(logits, classes);
+        if (targets.Length != logits.Length && targets.Length == rows)
+        {
+            // Class labels passed as floating-point numbers land here: say so rather than only that the lengths differ.
+            throw new ArgumentException($"targets has one value per row ({rows}), but soft targets are one probability per logit ({logits.Length}): class labels are int. Pass them as ReadOnlySpan<int> (an int[]) for the class-label overload of CrossEntropy.", nameof(targets));
+        }
         Guard.SameLength(logits, targets);
         Guard.Reduction(reduction);
         Guard.UnitInterval(labelSmoothing);

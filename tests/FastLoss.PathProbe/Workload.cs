@@ -88,6 +88,48 @@ public static class Workload
             Add(hash, Loss.NegativeLogLikelihood<T>(logits, labels, classes, g, classWeights: classWeights), g);
         }
         Extremes<T>(hash, rng);
+        Metrics<T>(hash, rng);
+    }
+
+    /// <summary>The metrics (double results of float or double inputs), one-shot and streamed.</summary>
+    private static void Metrics<T>(IncrementalHash hash, Random rng) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        foreach (int n in new[] { 1, 17, 1000, 4099, 70001 })
+        {
+            T[] p = new T[n], t = new T[n], probabilities = new T[n], binary = new T[n];
+            for (int i = 0; i < n; i++)
+            {
+                p[i] = T.CreateTruncating(rng.NextDouble() * 6 - 3);
+                t[i] = T.CreateTruncating(rng.NextDouble() * 6 - 3);
+                probabilities[i] = T.CreateTruncating(rng.NextDouble());
+                binary[i] = T.CreateTruncating(rng.Next(2));
+            }
+            RegressionMetrics streamed = new();
+            streamed.Add<T>(p.AsSpan(0, n / 3), t.AsSpan(0, n / 3));
+            streamed.Add<T>(p.AsSpan(n / 3), t.AsSpan(n / 3));
+            double[] figures =
+            [
+                Metric.MeanSquaredError<T>(p, t), Metric.RootMeanSquaredError<T>(p, t), Metric.MeanAbsoluteError<T>(p, t),
+                Metric.MeanAbsolutePercentageError<T>(p, t), Metric.R2Score<T>(p, t),
+                streamed.MeanSquaredError, streamed.MeanAbsolutePercentageError, streamed.R2Score,
+                Metric.LogLoss<T>(probabilities, binary), Metric.Accuracy<T>(probabilities, binary), Metric.F1Score<T>(probabilities, binary),
+                Metric.AreaUnderRocCurve<T>(p, binary),
+            ];
+            Add(hash, 0.0, figures);
+            int classes = 7, rows = n / classes;
+            int[] labels = new int[rows];
+            for (int r = 0; r < rows; r++)
+            {
+                labels[r] = rng.Next(classes);
+            }
+            ReadOnlySpan<T> logits = p.AsSpan(0, rows * classes);
+            double[] classification =
+            [
+                Metric.Accuracy<T>(logits, labels, classes), Metric.TopKAccuracy<T>(logits, labels, classes, 3),
+                Metric.F1Score<T>(logits, labels, classes, Average.Weighted), Metric.LogLoss<T>(probabilities.AsSpan(0, rows * classes), labels, classes),
+            ];
+            Add(hash, 0.0, classification);
+        }
     }
 
     /// <summary>Inputs at the ends of the range, where the losses take their scaled and guarded routes.</summary>
