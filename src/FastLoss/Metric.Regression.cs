@@ -14,6 +14,7 @@ namespace FastLoss;
 /// </summary>
 public static partial class Metric
 {
+    /// <summary>The statistics R² needs (not the absolute errors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RegressionStatistics Regression<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets,
         [CallerArgumentExpression(nameof(predictions))] string? predictionsName = null,
@@ -22,7 +23,7 @@ public static partial class Metric
     {
         Guard.Supported<T>();
         Guard.SameLength(predictions, targets, predictionsName, targetsName);
-        return RegressionStatistics.Of(predictions, targets);
+        return RegressionStatistics.Of(predictions, targets, absoluteErrors: false);
     }
 
     /// <summary>Mean squared error, <c>mean((p − t)²)</c>, in double (scikit-learn's <c>mean_squared_error</c>).</summary>
