@@ -61,10 +61,7 @@ public sealed class ClassificationMetrics
     public void Add<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        Guard.Supported<T>();
-        int rows = Guard.Rows(logits, Classes);
-        Kernels.MultiClass.LabelCount(labels, rows);
-        ClassCounts.CheckLabels(labels, Classes);
+        int rows = Metric.CheckRows(logits, labels, Classes);
         _topKHits += State.AddRows(logits, labels, Classes, K);
         Count += rows;
     }
@@ -84,14 +81,8 @@ public sealed class ClassificationMetrics
         {
             throw new InvalidOperationException($"AddBinary needs an accumulator of 2 classes; this one has {Classes}.");
         }
-        Guard.Supported<T>();
-        Guard.SameLength(probabilities, targets);
-        Guard.Probabilities(probabilities);
-        Guard.ZeroOrOne(targets);
-        if (double.IsNaN(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be a number.");
-        }
+        Metric.CheckBinary(probabilities, targets);
+        Metric.CheckThreshold(threshold);
         for (int i = 0; i < probabilities.Length; i++)
         {
             // Counts cannot hold a NaN: a NaN probability or target is refused, before anything is counted.

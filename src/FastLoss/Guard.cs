@@ -164,13 +164,10 @@ internal static class Guard
     public static void ZeroOrOne<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++)
+        int bad = Kernels.Scan.FirstNotZeroOrOne(values);
+        if (bad >= 0)
         {
-            T v = values[i];
-            if (v != T.Zero && v != T.One && !T.IsNaN(v))
-            {
-                throw new ArgumentOutOfRangeException(name, v, $"{name}[{i}] is {v}, neither 0 nor 1.");
-            }
+            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}, neither 0 nor 1.");
         }
     }
 }

@@ -44,12 +44,8 @@ public static partial class Metric
         long hits = 0;
         for (int r = 0; r < rows; r++)
         {
-            // Read once: the rank needs the label as an index into its row.
-            int label = labels[r];
-            if ((uint)label >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels), label, $"labels[{r}] (row {r}) is {label}, outside [0, {classes}): the labels changed while the call was reading them.");
-            }
+            // Read once and checked there: the rank needs the label as an index into its row.
+            int label = MultiClass.UseClass(labels[r], classes, r);
             ReadOnlySpan<T> row = logits.Slice(r * classes, classes);
             hits += (k == 1 ? Rows.Prediction(row) == label : Rows.Rank(row, label) < k) ? 1 : 0;
         }
@@ -103,11 +99,7 @@ public static partial class Metric
         destination.Clear();
         for (int r = 0; r < rows; r++)
         {
-            int label = labels[r];
-            if ((uint)label >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels), label, $"labels[{r}] (row {r}) is {label}, outside [0, {classes}): the labels changed while the call was reading them.");
-            }
+            int label = MultiClass.UseClass(labels[r], classes, r);
             destination[label * classes + Rows.Prediction(logits.Slice(r * classes, classes))]++;
         }
     }
@@ -135,11 +127,7 @@ public static partial class Metric
         double sum = 0;
         for (int r = 0; r < rows; r++)
         {
-            int label = labels[r];
-            if ((uint)label >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(labels), label, $"labels[{r}] (row {r}) is {label}, outside [0, {classes}): the labels changed while the call was reading them.");
-            }
+            int label = MultiClass.UseClass(labels[r], classes, r);
             double p = double.CreateTruncating(probabilities[r * classes + label]);
             sum -= Math.Log(double.IsNaN(p) ? p : Math.Clamp(p, epsilon, 1 - epsilon));
         }
@@ -282,7 +270,8 @@ public static partial class Metric
         return (rankSum - positives * (positives + 1) * 0.5) / (positives * negatives);
     }
 
-    private static int CheckRows<T>(ReadOnlySpan<T> matrix, ReadOnlySpan<int> labels, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
+    /// <summary>A logit or probability matrix and its labels: the shapes, then every label.</summary>
+    internal static int CheckRows<T>(ReadOnlySpan<T> matrix, ReadOnlySpan<int> labels, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
@@ -328,13 +317,22 @@ public static partial class Metric
     private static double Epsilon<T>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? 1.1920928955078125e-07 : 2.220446049250313e-16;
 
-    private static void CheckBinary<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets)
+    /// <summary>Probabilities in [0, 1] and 0/1 targets of the same length.</summary>
+    internal static void CheckBinary<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
         Guard.SameLength(probabilities, targets);
         Guard.Probabilities(probabilities);
         Guard.ZeroOrOne(targets);
+    }
+
+    internal static void CheckThreshold(double threshold)
+    {
+        if (double.IsNaN(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be a number.");
+        }
     }
 
     private static void CheckScores<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets)
@@ -350,9 +348,7 @@ public static partial class Metric
     {
         public double Figure(ClassFigure figure) => Rows == 0 ? double.NaN
             : double.IsNaN(Predicted + Actual + Correct) ? double.NaN
-            : ClassCountsOf(figure);
-
-        private double ClassCountsOf(ClassFigure figure) => ClassCounts.Of(figure, (long)Predicted, (long)Actual, (long)Correct);
+            : ClassCounts.Of(figure, (long)Predicted, (long)Actual, (long)Correct);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -360,10 +356,7 @@ public static partial class Metric
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckBinary(probabilities, targets);
-        if (double.IsNaN(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be a number.");
-        }
+        CheckThreshold(threshold);
         if (probabilities.IsEmpty)
         {
             return new BinaryCounts(0, 0, 0, 0);

@@ -14,6 +14,18 @@ namespace FastLoss;
 /// </summary>
 public static partial class Metric
 {
+    /// <summary>The mean of a per-element term in double; NaN for empty input.</summary>
+    private static double Mean<T, TOp>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, in TOp term,
+        [CallerArgumentExpression(nameof(predictions))] string? predictionsName = null,
+        [CallerArgumentExpression(nameof(targets))] string? targetsName = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, Kernels.IPointwiseLoss<double>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets, predictionsName, targetsName);
+        return predictions.IsEmpty ? double.NaN : Kernels.MetricSum.Sum(predictions, targets, in term) / predictions.Length;
+    }
+
     /// <summary>The statistics R² needs (not the absolute errors).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static RegressionStatistics Regression<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets,
@@ -35,11 +47,7 @@ public static partial class Metric
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static double MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        return predictions.IsEmpty ? double.NaN : Kernels.MetricSum.Sum(predictions, targets, new Kernels.SquaredErrorOperator<double>()) / predictions.Length;
-    }
+        => Mean(predictions, targets, new Kernels.SquaredErrorOperator<double>());
 
     /// <summary>Root mean squared error, <c>√mean((p − t)²)</c>, in double (scikit-learn's <c>mean_squared_error(squared=False)</c>).</summary>
     /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
@@ -56,11 +64,7 @@ public static partial class Metric
     /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
     public static double MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        return predictions.IsEmpty ? double.NaN : Kernels.MetricSum.Sum(predictions, targets, new Kernels.AbsoluteErrorOperator<double>()) / predictions.Length;
-    }
+        => Mean(predictions, targets, new Kernels.AbsoluteErrorOperator<double>());
 
     /// <summary>
     /// Mean absolute percentage error, <c>mean(|t − p| / max(|t|, 2⁻⁵²))</c>, in double, as a fraction (scikit-learn's
@@ -69,11 +73,7 @@ public static partial class Metric
     /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
     public static double MeanAbsolutePercentageError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        return predictions.IsEmpty ? double.NaN : Kernels.MetricSum.Sum(predictions, targets, new Kernels.AbsolutePercentageErrorOperator()) / predictions.Length;
-    }
+        => Mean(predictions, targets, new Kernels.AbsolutePercentageErrorOperator());
 
     /// <summary>
     /// The coefficient of determination, <c>1 − Σ(t − p)² / Σ(t − mean(t))²</c> (scikit-learn's <c>r2_score</c>):

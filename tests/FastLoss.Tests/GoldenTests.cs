@@ -12,22 +12,7 @@ namespace FastLoss.Tests;
 /// <summary>The 796 conformance cases computed by PyTorch (../shared/golden), for float and double, at FORMAT.md's tolerances.</summary>
 public class GoldenTests
 {
-    private static readonly Lazy<Dictionary<string, JsonElement>> Cases = new(Load);
-
-    private static Dictionary<string, JsonElement> Load()
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "TestData", "pytorch-losses.jsonl.gz");
-        using GZipStream gz = new(File.OpenRead(path), CompressionMode.Decompress);
-        using StreamReader reader = new(gz);
-        Dictionary<string, JsonElement> cases = [];
-        string? line;
-        while ((line = reader.ReadLine()) != null)
-        {
-            JsonElement e = JsonDocument.Parse(line).RootElement;
-            cases.Add(e.GetProperty("id").GetString()!, e);
-        }
-        return cases;
-    }
+    private static readonly Lazy<Dictionary<string, JsonElement>> Cases = new(() => GoldenFile.Load("pytorch-losses.jsonl.gz"));
 
     public static TheoryData<string> Ids => new(Cases.Value.Keys.Order(StringComparer.Ordinal));
 

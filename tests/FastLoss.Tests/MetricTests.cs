@@ -305,6 +305,22 @@ public class MetricTests
     }
 
     [Fact]
+    public void ATargetOtherThanZeroOrOneIsFoundAnywhereInALongSpan()
+    {
+        float[] targets = new float[100];
+        targets[3] = float.NaN; // passes (NaN propagates), and sends the scan to its element loop early
+        targets[37] = 2;
+        ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() => Metric.Accuracy<float>(new float[100], targets));
+        Assert.Equal("targets", e.ParamName);
+        Assert.Contains("targets[37]", e.Message, StringComparison.Ordinal);
+        targets[37] = 1;
+        targets[99] = -1;
+        Assert.Contains("targets[99]", Assert.Throws<ArgumentOutOfRangeException>(() => Metric.LogLoss<double>(new double[100], targets.Select(v => (double)v).ToArray())).Message, StringComparison.Ordinal);
+        targets[99] = 0;
+        Assert.True(double.IsNaN(Metric.Accuracy<float>(new float[100], targets)));
+    }
+
+    [Fact]
     public void NaNPropagatesIntoTheFigures()
     {
         Assert.True(double.IsNaN(Metric.MeanSquaredError<float>([1, float.NaN], [1, 2])));

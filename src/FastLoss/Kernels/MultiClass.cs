@@ -76,6 +76,17 @@ internal static class MultiClass
         return label;
     }
 
+    /// <summary>As <see cref="Use(int, int, int, int)"/> for a label that has no ignore value (the metrics): always a class index.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int UseClass(int label, int classes, int row)
+    {
+        if ((uint)label >= (uint)classes)
+        {
+            ThrowChanged(label, classes, row);
+        }
+        return label;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowChanged(int label, int classes, int row)
         => throw new ArgumentOutOfRangeException("labels", label,

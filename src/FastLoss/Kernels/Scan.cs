@@ -64,4 +64,32 @@ internal static class Scan
         }
         return -1;
     }
+
+    /// <summary>Index of the first element that is neither 0 nor 1 (NaN counts as either), or −1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int FirstNotZeroOrOne<T>(ReadOnlySpan<T> values) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
+        {
+            ReadOnlySpan<Vector<T>> vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
+            for (int v = 0; v < vectors.Length; v++)
+            {
+                // A NaN lane fails here too; the element loop below then lets it through.
+                if (!Vector.EqualsAll(Vector.Equals(vectors[v], Vector<T>.Zero) | Vector.Equals(vectors[v], Vector<T>.One), Vector<T>.AllBitsSet))
+                {
+                    break;
+                }
+                i += Vector<T>.Count;
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            if (values[i] != T.Zero && values[i] != T.One && !T.IsNaN(values[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using FastLoss.Kernels;
 
 namespace FastLoss.Metrics;
 
@@ -51,11 +52,7 @@ internal readonly ref struct ClassCounts(Span<long> predicted, Span<long> actual
         long hits = 0;
         for (int r = 0; r < labels.Length; r++)
         {
-            int label = labels[r];
-            if ((uint)label >= (uint)classes)
-            {
-                ThrowChanged(label, classes, r);
-            }
+            int label = MultiClass.UseClass(labels[r], classes, r);
             ReadOnlySpan<T> row = logits.Slice(r * classes, classes);
             int predictedClass = Rows.Prediction(row);
             Count(label, predictedClass, classes);
@@ -66,11 +63,6 @@ internal readonly ref struct ClassCounts(Span<long> predicted, Span<long> actual
         }
         return hits;
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowChanged(int label, int classes, int row)
-        => throw new ArgumentOutOfRangeException("labels", label,
-            $"labels[{row}] (row {row}) is {label}, outside [0, {classes}): the labels changed while the call was reading them.");
 
     /// <summary>Counts one row of true class <paramref name="label"/> predicted as <paramref name="predictedClass"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
