@@ -289,21 +289,15 @@ internal static class CrossEntropyKernel
             // Each label read once, checked (see MultiClass.Use), and used from this copy.
             labels[i] = TSoft.Value ? 0 : i < count ? MultiClass.Use(problem.Labels[firstRow + i], classes, problem.IgnoreIndex, firstRow + i) : problem.IgnoreIndex;
         }
-        CrossEntropyProblem<T> padded = new()
+        // The caller's problem on the padded copies: its constants unchanged.
+        scoped CrossEntropyProblem<T> padded = problem with
         {
             Logits = logits,
             Targets = TSoft.Value ? targets : default,
             Labels = labels,
-            ClassWeights = problem.ClassWeights,
             Gradient = problem.WritesGradient ? gradient : default,
             PerRow = problem.PerRow.IsEmpty ? default : perRow,
             Classes = classes,
-            IgnoreIndex = problem.IgnoreIndex,
-            Smoothing = problem.Smoothing,
-            Scale = problem.Scale,
-            WeightTotal = problem.WeightTotal,
-            LossScale = problem.LossScale,
-            WritesGradient = problem.WritesGradient,
         };
         double total = NarrowBlock<T, TVec, TSoft, TWeights>(in padded, 0, count, in k, work, losses);
         if (problem.WritesGradient)
