@@ -311,7 +311,7 @@ internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
     {
-        if (TLogTarget.Value)
+        if (typeof(TLogTarget) == typeof(Yes))
         {
             return VMath.Exp<TVec, T>(y) * (y - x);
         }
@@ -324,7 +324,7 @@ internal readonly struct KullbackLeiblerOperator<T, TLogTarget> : IPointwiseLoss
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
     {
-        if (TLogTarget.Value)
+        if (typeof(TLogTarget) == typeof(Yes))
         {
             TVec e = VMath.Exp<TVec, T>(y);
             gradient = -(e * scale);
