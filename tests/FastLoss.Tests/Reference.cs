@@ -29,6 +29,9 @@ public abstract class PointwiseLoss
     public abstract T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> gradient, Reduction reduction) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
     public abstract void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
 
+    /// <summary>The loss as a term of an <see cref="Objective{T}"/> with <paramref name="weight"/>, or null where it is not one.</summary>
+    public virtual ObjectiveTerm<T>? Term<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T> => null;
+
     /// <summary>Whether the per-element form is exact enough to check its derivative against finite differences everywhere.</summary>
     public virtual bool Smooth => true;
 
@@ -55,6 +58,7 @@ public abstract class PointwiseLoss
 
     private sealed class Mse : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.MeanSquaredError(w);
         public override string Name => "MeanSquaredError";
         public override (double, double) Reference(double x, double y) => ((x - y) * (x - y), 2 * (x - y));
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.MeanSquaredError(x, y, r);
@@ -64,6 +68,7 @@ public abstract class PointwiseLoss
 
     private sealed class Mae : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.MeanAbsoluteError(w);
         public override string Name => "MeanAbsoluteError";
         public override bool Smooth => false;
         public override (double, double) Reference(double x, double y) => (Math.Abs(x - y), Sign(x - y));
@@ -74,6 +79,7 @@ public abstract class PointwiseLoss
 
     private sealed class HuberLoss : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.Huber(w, C<T>(Delta));
         private const double Delta = 1.5;
         public override string Name => "Huber";
         public override bool Smooth => false;
@@ -89,6 +95,7 @@ public abstract class PointwiseLoss
 
     private sealed class SmoothL1Loss : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.SmoothL1(w, C<T>(Beta));
         private const double Beta = 0.7;
         public override string Name => "SmoothL1";
         public override bool Smooth => false;
@@ -104,6 +111,7 @@ public abstract class PointwiseLoss
 
     private sealed class SmoothL1Zero : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.SmoothL1(w, T.Zero);
         public override string Name => "SmoothL1(beta=0)";
         public override bool Smooth => false;
         public override (double, double) Reference(double x, double y) => (Math.Abs(x - y), Sign(x - y));
@@ -114,6 +122,7 @@ public abstract class PointwiseLoss
 
     private sealed class LogCoshLoss : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.LogCosh(w);
         public override string Name => "LogCosh";
         public override (double, double) Reference(double x, double y)
         {
@@ -127,6 +136,7 @@ public abstract class PointwiseLoss
 
     private sealed class QuantileLoss : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.Quantile(w, C<T>(Tau));
         private const double Tau = 0.3;
         public override string Name => "Quantile";
         public override bool Smooth => false;
@@ -142,6 +152,7 @@ public abstract class PointwiseLoss
 
     private sealed class Poisson : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.PoissonNegativeLogLikelihood(w);
         public override string Name => "PoissonNegativeLogLikelihood";
         public override (double, double) Reference(double x, double y) => (Math.Exp(x) - y * x, Math.Exp(x) - y);
         public override void Fill(Random rng, Span<double> x, Span<double> y)
@@ -159,6 +170,7 @@ public abstract class PointwiseLoss
 
     private sealed class Bce : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.BinaryCrossEntropy(w);
         public override string Name => "BinaryCrossEntropy";
         public override (double, double) Reference(double x, double y)
             => (-(y * Math.Max(Math.Log(x), -100) + (1 - y) * Math.Max(Math.Log(1 - x), -100)), (x - y) / Math.Max(x * (1 - x), 1e-12));
@@ -177,6 +189,7 @@ public abstract class PointwiseLoss
 
     private class BceLogits : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.BinaryCrossEntropyWithLogits(w, PositiveWeight == 1 ? null : C<T>(PositiveWeight));
         protected virtual double PositiveWeight => 1;
         public override string Name => "BinaryCrossEntropyWithLogits";
         public override (double, double) Reference(double x, double y)
@@ -205,6 +218,7 @@ public abstract class PointwiseLoss
 
     private class HingeLoss : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.Hinge(w);
         public override string Name => "Hinge";
         public override bool Smooth => false;
         public override (double, double) Reference(double x, double y) => 1 - y * x > 0 ? (1 - y * x, -y) : (0, 0);
@@ -223,6 +237,7 @@ public abstract class PointwiseLoss
 
     private sealed class SquaredHingeLoss : HingeLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.SquaredHinge(w);
         public override string Name => "SquaredHinge";
         public override (double, double) Reference(double x, double y) => 1 - y * x > 0 ? ((1 - y * x) * (1 - y * x), -2 * y * (1 - y * x)) : (0, 0);
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.SquaredHinge(x, y, r);
@@ -232,6 +247,7 @@ public abstract class PointwiseLoss
 
     private class Focal : PointwiseLoss
     {
+        public override ObjectiveTerm<T>? Term<T>(T w) => ObjectiveTerm.SigmoidFocal(w, Alpha, Gamma);
         protected virtual double Alpha => 0.25;
         protected virtual double Gamma => 2;
         public override string Name => "SigmoidFocal";

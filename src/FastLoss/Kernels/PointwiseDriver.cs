@@ -46,6 +46,12 @@ internal interface IPassMode
     static abstract bool WritesGradient { get; }
     /// <summary>Write something (gradient or per-element loss) to the output.</summary>
     static abstract bool WritesOutput { get; }
+    /// <summary>Add the gradient to what the output holds (the later terms of an objective), rather than overwrite it.</summary>
+    static virtual bool AddsToOutput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 }
 
 /// <summary>Reduce only.</summary>
@@ -102,6 +108,31 @@ internal readonly struct PerElementMode : IPassMode
         get => false;
     }
     public static bool WritesOutput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+}
+
+/// <summary>Reduce, and add the gradient to the output (an objective's terms after the first).</summary>
+internal readonly struct AddGradientMode : IPassMode
+{
+    public static bool Accumulates
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+    public static bool WritesGradient
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+    public static bool WritesOutput
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => true;
+    }
+    public static bool AddsToOutput
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => true;
@@ -304,7 +335,7 @@ internal static class PointwiseDriver
                 if (TMode.WritesGradient)
                 {
                     term = op.ValueAndGradient(xv, yv, wv, scale, out WScalar<T> gradient);
-                    Unsafe.Add(ref output, i) = gradient.V;
+                    Unsafe.Add(ref output, i) = TMode.AddsToOutput ? Unsafe.Add(ref output, i) + gradient.V : gradient.V;
                 }
                 else
                 {
@@ -341,6 +372,13 @@ internal static class PointwiseDriver
             return (Constant.ToDouble(t0) + Constant.ToDouble(t1)) + (Constant.ToDouble(t2) + Constant.ToDouble(t3));
         }
         return Constant.ToDouble(s);
+    }
+
+    /// <summary>Room for any path's <see cref="Accumulators{TVec}"/> (the widest: eight 64-byte vectors), for the terms of an objective.</summary>
+    [InlineArray(64)]
+    internal struct TermSums
+    {
+        private double _element;
     }
 
     /// <summary>
@@ -561,6 +599,10 @@ internal static class PointwiseDriver
         {
             CopyIn(ref w, start, bw.Slice(0, c));
         }
+        if (TMode.AddsToOutput)
+        {
+            CopyIn(ref output, start, bo.Slice(0, c));
+        }
         if (TOp.Cheap)
         {
             CheapLastBlock<T, TVec, TOp, TMode>(bx, by, bw, bo, c, in op, gradientScale, rho, ref sums);
@@ -634,7 +676,7 @@ internal static class PointwiseDriver
         if (TMode.WritesGradient)
         {
             TVec terms = op.ValueAndGradient(inputs.X, inputs.Y, inputs.W, scale, out TVec gradient);
-            TVec.Store(gradient, ref output, i);
+            TVec.Store(TMode.AddsToOutput ? TVec.Load(ref output, i) + gradient : gradient, ref output, i);
             return terms;
         }
         TVec value = op.Value(inputs.X, inputs.Y, inputs.W);
@@ -648,6 +690,68 @@ internal static class PointwiseDriver
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyIn<T>(ref T source, nuint start, Span<T> destination)
         => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, start), destination.Length).CopyTo(destination);
+
+    /// <summary>
+    /// One term of an objective over whole blocks (<paramref name="blocks"/> of 4L elements from <paramref name="x"/>),
+    /// into the term's own accumulators: a run of tiles through this and <see cref="TermLastBlock"/> adds in the
+    /// order of <see cref="Segment"/>, so that the term's sum has the bits of the single loss.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void TermBlocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref TermSums sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        ref Accumulators<TVec> a = ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums);
+        if (TOp.Cheap)
+        {
+            CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, blocks, in op, gradientScale, rho, ref a);
+        }
+        else
+        {
+            Blocks<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, blocks, in op, gradientScale, rho, ref a);
+        }
+    }
+
+    /// <summary>One term of an objective over the last, partial block of <paramref name="count"/> elements (see <see cref="LastBlock"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void TermLastBlock<T, TVec, TOp, TMode>(ref T x, ref T y, ref T output, nuint count, in TOp op, T gradientScale, T rho, ref TermSums sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+        => LastBlock<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, 0, count, in op, gradientScale, rho, ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums));
+
+    /// <summary>One term of an objective on the scalar path: whole blocks and a last partial one alike (its lanes are the first L of <paramref name="sums"/>).</summary>
+    [SkipLocalsInit]
+    internal static void ScalarTerm<T, TOp, TMode>(ref T x, ref T y, ref T output, nuint n, in TOp op, T gradientScale, T rho, ref TermSums sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        int lanes = Lanes<T>();
+        Span<T> terms = stackalloc T[64];
+        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, n, in op, gradientScale, rho, ((Span<double>)sums).Slice(0, lanes), terms.Slice(0, 4 * lanes));
+    }
+
+    /// <summary>A term's scaled sum Σρt from its accumulators, as <see cref="Segment"/> finishes (<paramref name="scalar"/>: the lanes of <see cref="ScalarTerm"/>).</summary>
+    [SkipLocalsInit]
+    internal static double TermSum<T, TVec>(ref TermSums sums, bool scalar)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        Span<double> lanes = stackalloc double[16];
+        if (scalar)
+        {
+            ((Span<double>)sums).Slice(0, 16).CopyTo(lanes);
+        }
+        else
+        {
+            Store<T, TVec>(ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums), lanes);
+        }
+        return CanonicalSum(lanes.Slice(0, Lanes<T>()));
+    }
 
     /// <summary>The L lane sums added in a fixed halving tree: lane j and lane j + L/2 first, and so on down.</summary>
     internal static double CanonicalSum(Span<double> lanes)

@@ -26,12 +26,12 @@ internal static class Lane
     public static TVec CopySign<TVec, T>(TVec magnitude, TVec sign) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => magnitude | (sign & TVec.CreateConstant(-0.0));
 
-    /// <summary>sign(d)·<paramref name="scale"/>: 0 where d = 0, NaN where d is NaN.</summary>
+    /// <summary>sign(d)·<paramref name="scale"/> for a scale of either sign (an objective's negative weight): 0 where d = 0, NaN where d is NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec SignTimes<TVec, T>(TVec d, TVec scale) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec zero = TVec.CreateConstant(0.0);
-        TVec signed = TVec.Select(TVec.Equal(d, zero), zero, CopySign<TVec, T>(scale, d));
+        TVec signed = TVec.Select(TVec.Equal(d, zero), zero, scale ^ (d & TVec.CreateConstant(-0.0)));
         return TVec.Select(TVec.Equal(d, d), signed, d);
     }
 }

@@ -16,6 +16,9 @@ internal static unsafe class Segments
     /// <summary>How many segments a round holds: the caller adds a round's partials, in order, before the next.</summary>
     internal const int Round = 64;
 
+    /// <summary>The most partial sums a segment may return (the terms of an objective).</summary>
+    internal const int MaxWidth = 8;
+
     private static readonly SemaphoreSlim s_start = new(0);
     private static readonly object s_create = new();
     private static int s_busy;
@@ -26,12 +29,26 @@ internal static unsafe class Segments
 
     private struct Job
     {
-        public delegate*<void*, int, double> Run;
+        public delegate*<void*, int, double*, void> Run;
         public void* Context;
         public double* Partials;
+        public int Width;
         public int First;
         public int Count;
         public int Next;
+    }
+
+    /// <summary>A segment function of one partial sum, and its context, for <see cref="Single"/>.</summary>
+    private struct SingleJob
+    {
+        public delegate*<void*, int, double> Run;
+        public void* Context;
+    }
+
+    private static void Single(void* context, int index, double* partials)
+    {
+        SingleJob* job = (SingleJob*)context;
+        *partials = job->Run(job->Context, index);
     }
 
     /// <summary>
@@ -41,8 +58,23 @@ internal static unsafe class Segments
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum(delegate*<void*, int, double> run, void* context, int count, bool parallel)
     {
-        double* partials = stackalloc double[Round];
-        double total = 0;
+        SingleJob job = new() { Run = run, Context = context };
+        double total;
+        Sum(&Single, &job, count, parallel, new Span<double>(&total, 1));
+        return total;
+    }
+
+    /// <summary>
+    /// As the single sum above for segments that each write
+    /// <c>totals.Length</c> (at most <see cref="MaxWidth"/>) partial sums: <paramref name="totals"/>[k] receives the
+    /// sum of the partials k, in segment order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sum(delegate*<void*, int, double*, void> run, void* context, int count, bool parallel, Span<double> totals)
+    {
+        int width = totals.Length;
+        double* partials = stackalloc double[Round * MaxWidth];
+        totals.Clear();
         int threads = parallel ? Math.Min(Parallelism.MaxThreads, count) : 1;
         bool owned = threads > 1 && Interlocked.CompareExchange(ref s_busy, 1, 0) == 0;
         try
@@ -52,18 +84,21 @@ internal static unsafe class Segments
                 int n = Math.Min(Round, count - first);
                 if (owned && n > 1)
                 {
-                    RunParallel(run, context, partials, first, n, Math.Min(threads, n));
+                    RunParallel(run, context, partials, width, first, n, Math.Min(threads, n));
                 }
                 else
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        partials[i] = run(context, first + i);
+                        run(context, first + i, partials + i * width);
                     }
                 }
                 for (int i = 0; i < n; i++)
                 {
-                    total += partials[i];
+                    for (int k = 0; k < width; k++)
+                    {
+                        totals[k] += partials[i * width + k];
+                    }
                 }
             }
         }
@@ -74,12 +109,11 @@ internal static unsafe class Segments
                 Volatile.Write(ref s_busy, 0);
             }
         }
-        return total;
     }
 
-    private static void RunParallel(delegate*<void*, int, double> run, void* context, double* partials, int first, int count, int threads)
+    private static void RunParallel(delegate*<void*, int, double*, void> run, void* context, double* partials, int width, int first, int count, int threads)
     {
-        Job job = new() { Run = run, Context = context, Partials = partials, First = first, Count = count };
+        Job job = new() { Run = run, Context = context, Partials = partials, Width = width, First = first, Count = count };
         int helpers = threads - 1;
         EnsureWorkers(helpers);
         s_failure = null;
@@ -114,7 +148,7 @@ internal static unsafe class Segments
         int i;
         while ((i = Interlocked.Increment(ref job->Next) - 1) < job->Count)
         {
-            job->Partials[i] = job->Run(job->Context, job->First + i);
+            job->Run(job->Context, job->First + i, job->Partials + i * job->Width);
         }
     }
 

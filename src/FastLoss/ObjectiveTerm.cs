@@ -1,0 +1,215 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FastLoss.Kernels;
+using FastLoss.Simd;
+
+namespace FastLoss;
+
+/// <summary>
+/// One weighted term <c>w·L</c> of an <see cref="Objective{T}"/>: an element-wise loss with its parameters, over the
+/// objective's input and target. Made by the factories of <see cref="ObjectiveTerm"/>; immutable.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public abstract class ObjectiveTerm<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private protected ObjectiveTerm(string name, T weight)
+    {
+        Guard.Supported<T>();
+        if (!T.IsFinite(weight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "A term's weight must be finite.");
+        }
+        Name = name;
+        Weight = weight;
+    }
+
+    /// <summary>The loss and its parameters, as <c>Huber(delta=1)</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The term's weight <c>w</c> (finite; negative and zero allowed).</summary>
+    public T Weight { get; }
+
+    /// <summary>Whether the loss is a few instructions per element (no exp or log).</summary>
+    internal abstract bool Cheap { get; }
+
+    /// <summary>Checks the input and target this loss requires (probabilities in [0, 1], targets ±1, …).</summary>
+    internal abstract void Check(ReadOnlySpan<T> input, ReadOnlySpan<T> target);
+
+    /// <summary>The term over <paramref name="blocks"/> whole blocks from <paramref name="x"/>, on <paramref name="path"/>.</summary>
+    internal abstract void Blocks(KernelPath path, ref T x, ref T y, ref T output, nuint blocks, T gradientScale, T rho, TermOutput mode, ref PointwiseDriver.TermSums sums);
+
+    /// <summary>The term over a last partial block of <paramref name="count"/> elements.</summary>
+    internal abstract void LastBlock(KernelPath path, ref T x, ref T y, ref T output, nuint count, T gradientScale, T rho, TermOutput mode, ref PointwiseDriver.TermSums sums);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Weight}·{Name}";
+}
+
+/// <summary>What a term does with its gradient in a pass of an objective.</summary>
+internal enum TermOutput
+{
+    /// <summary>Nothing: the value only.</summary>
+    None,
+    /// <summary>Writes it (the first term, or a term's own gradient).</summary>
+    Write,
+    /// <summary>Adds it to what the output holds (the later terms).</summary>
+    Add,
+}
+
+/// <summary>A term over an element-wise operator: runs the operator through the element-wise driver's blocks.</summary>
+internal sealed class OperatorTerm<T, TOp>(string name, T weight, TOp op, OperatorTerm<T, TOp>.Checker? check = null) : ObjectiveTerm<T>(name, weight)
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TOp : struct, IPointwiseLoss<T>
+{
+    internal delegate void Checker(ReadOnlySpan<T> input, ReadOnlySpan<T> target);
+
+    private readonly TOp _op = op;
+
+    internal override bool Cheap => TOp.Cheap;
+
+    internal override void Check(ReadOnlySpan<T> input, ReadOnlySpan<T> target) => check?.Invoke(input, target);
+
+    internal override void Blocks(KernelPath path, ref T x, ref T y, ref T output, nuint blocks, T gradientScale, T rho, TermOutput mode, ref PointwiseDriver.TermSums sums)
+    {
+        switch (mode)
+        {
+            case TermOutput.None: Blocks<ValueMode>(path, ref x, ref y, ref output, blocks, gradientScale, rho, ref sums); break;
+            case TermOutput.Write: Blocks<FusedMode>(path, ref x, ref y, ref output, blocks, gradientScale, rho, ref sums); break;
+            default: Blocks<AddGradientMode>(path, ref x, ref y, ref output, blocks, gradientScale, rho, ref sums); break;
+        }
+    }
+
+    internal override void LastBlock(KernelPath path, ref T x, ref T y, ref T output, nuint count, T gradientScale, T rho, TermOutput mode, ref PointwiseDriver.TermSums sums)
+    {
+        switch (mode)
+        {
+            case TermOutput.None: LastBlock<ValueMode>(path, ref x, ref y, ref output, count, gradientScale, rho, ref sums); break;
+            case TermOutput.Write: LastBlock<FusedMode>(path, ref x, ref y, ref output, count, gradientScale, rho, ref sums); break;
+            default: LastBlock<AddGradientMode>(path, ref x, ref y, ref output, count, gradientScale, rho, ref sums); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Blocks<TMode>(KernelPath path, ref T x, ref T y, ref T output, nuint blocks, T gradientScale, T rho, ref PointwiseDriver.TermSums sums)
+        where TMode : struct, IPassMode
+    {
+        switch (path)
+        {
+            case KernelPath.Vector512: PointwiseDriver.TermBlocks<T, W512<T>, TOp, TMode>(ref x, ref y, ref output, blocks, in _op, gradientScale, rho, ref sums); break;
+            case KernelPath.Vector256: PointwiseDriver.TermBlocks<T, W256<T>, TOp, TMode>(ref x, ref y, ref output, blocks, in _op, gradientScale, rho, ref sums); break;
+            case KernelPath.Vector128: PointwiseDriver.TermBlocks<T, W128<T>, TOp, TMode>(ref x, ref y, ref output, blocks, in _op, gradientScale, rho, ref sums); break;
+            default: PointwiseDriver.ScalarTerm<T, TOp, TMode>(ref x, ref y, ref output, blocks * 4 * (nuint)PointwiseDriver.Lanes<T>(), in _op, gradientScale, rho, ref sums); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void LastBlock<TMode>(KernelPath path, ref T x, ref T y, ref T output, nuint count, T gradientScale, T rho, ref PointwiseDriver.TermSums sums)
+        where TMode : struct, IPassMode
+    {
+        switch (path)
+        {
+            case KernelPath.Vector512: PointwiseDriver.TermLastBlock<T, W512<T>, TOp, TMode>(ref x, ref y, ref output, count, in _op, gradientScale, rho, ref sums); break;
+            case KernelPath.Vector256: PointwiseDriver.TermLastBlock<T, W256<T>, TOp, TMode>(ref x, ref y, ref output, count, in _op, gradientScale, rho, ref sums); break;
+            case KernelPath.Vector128: PointwiseDriver.TermLastBlock<T, W128<T>, TOp, TMode>(ref x, ref y, ref output, count, in _op, gradientScale, rho, ref sums); break;
+            default: PointwiseDriver.ScalarTerm<T, TOp, TMode>(ref x, ref y, ref output, count, in _op, gradientScale, rho, ref sums); break;
+        }
+    }
+}
+
+/// <summary>
+/// The terms an <see cref="Objective{T}"/> is built from: each element-wise loss of <see cref="Loss"/> over one input
+/// and one target, with its parameters (checked here, as the loss checks them) and a weight. The root mean squared
+/// error is not a term: its gradient needs its own value first (a second pass).
+/// </summary>
+public static class ObjectiveTerm
+{
+    /// <summary><paramref name="weight"/> · <see cref="Loss.MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>.</summary>
+    public static ObjectiveTerm<T> MeanSquaredError<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, SquaredErrorOperator<T>>("MeanSquaredError", weight, new());
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.MeanAbsoluteError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>.</summary>
+    public static ObjectiveTerm<T> MeanAbsoluteError<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, AbsoluteErrorOperator<T>>("MeanAbsoluteError", weight, new());
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.Huber{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/>; <paramref name="delta"/> &gt; 0.</summary>
+    public static ObjectiveTerm<T> Huber<T>(T weight, T delta) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Positive(delta);
+        return new OperatorTerm<T, HuberOperator<T>>($"Huber(delta={delta})", weight, new(delta));
+    }
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.SmoothL1{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/>; <paramref name="beta"/> ≥ 0 (0 is the absolute error).</summary>
+    public static ObjectiveTerm<T> SmoothL1<T>(T weight, T beta) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.NonNegative(beta);
+        string name = $"SmoothL1(beta={beta})";
+        return beta == T.Zero
+            ? new OperatorTerm<T, AbsoluteErrorOperator<T>>(name, weight, new())
+            : new OperatorTerm<T, SmoothL1Operator<T>>(name, weight, new(beta));
+    }
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.LogCosh{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>.</summary>
+    public static ObjectiveTerm<T> LogCosh<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, LogCoshOperator<T>>("LogCosh", weight, new());
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.Quantile{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/>; <paramref name="quantile"/> in (0, 1).</summary>
+    public static ObjectiveTerm<T> Quantile<T>(T weight, T quantile) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.OpenUnitInterval(quantile);
+        return new OperatorTerm<T, QuantileOperator<T>>($"Quantile(quantile={quantile})", weight, new(quantile));
+    }
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (the input is the log-rate).</summary>
+    public static ObjectiveTerm<T> PoissonNegativeLogLikelihood<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, PoissonOperator<T>>("PoissonNegativeLogLikelihood", weight, new());
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.BinaryCrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, ReadOnlySpan{T})"/>: the input holds probabilities in [0, 1].</summary>
+    public static ObjectiveTerm<T> BinaryCrossEntropy<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, BinaryCrossEntropyOperator<T, No>>("BinaryCrossEntropy", weight, new(),
+            static (input, _) => Guard.Probabilities(input));
+
+    /// <summary>
+    /// <paramref name="weight"/> · <see cref="Loss.BinaryCrossEntropyWithLogits{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, ReadOnlySpan{T}, T?)"/>
+    /// with its <paramref name="positiveWeight"/> (null: 1; not negative).
+    /// </summary>
+    public static ObjectiveTerm<T> BinaryCrossEntropyWithLogits<T>(T weight, T? positiveWeight = null) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T pw = positiveWeight ?? T.One;
+        Guard.NonNegative(pw, nameof(positiveWeight));
+        return pw == T.One
+            ? new OperatorTerm<T, BinaryCrossEntropyWithLogitsOperator<T, No, No>>("BinaryCrossEntropyWithLogits", weight, new(pw))
+            : new OperatorTerm<T, BinaryCrossEntropyWithLogitsOperator<T, No, Yes>>($"BinaryCrossEntropyWithLogits(positiveWeight={pw})", weight, new(pw));
+    }
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.Hinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>: targets ±1.</summary>
+    public static ObjectiveTerm<T> Hinge<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, HingeOperator<T, No>>("Hinge", weight, new(), static (_, target) => Guard.Signs(target));
+
+    /// <summary><paramref name="weight"/> · <see cref="Loss.SquaredHinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>: targets ±1.</summary>
+    public static ObjectiveTerm<T> SquaredHinge<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, HingeOperator<T, Yes>>("SquaredHinge", weight, new(), static (_, target) => Guard.Signs(target));
+
+    /// <summary>
+    /// <paramref name="weight"/> · <see cref="Loss.SigmoidFocal{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, double, double)"/> on logits,
+    /// targets in [0, 1]; <paramref name="alpha"/> ≤ 1 (negative: no weighting), <paramref name="gamma"/> ≥ 0.
+    /// </summary>
+    public static ObjectiveTerm<T> SigmoidFocal<T>(T weight, double alpha = 0.25, double gamma = 2) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.NonNegative(gamma);
+        if (!(alpha <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at most 1 (negative turns the weighting off).");
+        }
+        T a = T.CreateTruncating(alpha), g = T.CreateTruncating(gamma);
+        string name = $"SigmoidFocal(alpha={alpha}, gamma={gamma})";
+        // The kernels of the single loss, one per usual γ (see Loss.SigmoidFocal).
+        return gamma switch
+        {
+            0 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingZero>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
+            1 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingOne>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
+            2 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingTwo>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
+            _ => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingAny>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
+        };
+    }
+}
