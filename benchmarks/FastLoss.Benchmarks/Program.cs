@@ -122,7 +122,8 @@ public static class Program
 
     /// <summary>
     /// The quick default: the figures the project reports, one size per cache level where it matters; every path
-    /// under its own setting for MSE 64K and cross-entropy 256×1000; R² over 1M floats; one core against all for BCE with logits 16M;
+    /// under its own setting for MSE 64K and cross-entropy 256×1000; R² over 1M floats; the objective 0.5·BCE with logits +
+    /// 0.5·focal over 1M floats; one core against all for BCE with logits 16M;
     /// the first calls of a new process. One table per benchmark class.
     /// </summary>
     private static BenchmarkRunInfo[] QuickSubset(IConfig config)
@@ -152,13 +153,17 @@ public static class Program
             {
                 return (string)p["Case"] == "R2 1M";
             }
+            if (type == nameof(Objectives))
+            {
+                return (string)p["Case"] == "0.5 BCEWithLogits + 0.5 Focal 1M";
+            }
             if (type == nameof(Scaling))
             {
                 return (string)p["Kernel"] == "BCEWithLogits 16M";
             }
             return type is nameof(Rooflines) or nameof(ColdStart);
         }
-        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Metrics), typeof(Rooflines), typeof(Scaling)];
+        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Metrics), typeof(Objectives), typeof(Rooflines), typeof(Scaling)];
         // Paths and ColdStart run in processes of their own (their jobs), not in the quick in-process job.
         return types
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))

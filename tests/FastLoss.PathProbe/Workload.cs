@@ -89,6 +89,31 @@ public static class Workload
         }
         Extremes<T>(hash, rng);
         Metrics<T>(hash, rng);
+        Objectives<T>(hash, rng);
+    }
+
+    /// <summary>Objectives: a cheap and an expensive combination, every form (values, gradient, per-term rows, uncertainty weighting).</summary>
+    private static void Objectives<T>(IncrementalHash hash, Random rng) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        Objective<T> regression = new(ObjectiveTerm.MeanSquaredError(T.CreateTruncating(0.7)), ObjectiveTerm.Huber(T.CreateTruncating(0.3), T.One), ObjectiveTerm.MeanAbsoluteError(T.CreateTruncating(-0.1)));
+        Objective<T> binary = new(Reduction.Sum, ObjectiveTerm.BinaryCrossEntropyWithLogits(T.CreateTruncating(0.5)), ObjectiveTerm.SigmoidFocal(T.CreateTruncating(0.5), gamma: 1.5));
+        foreach (int n in new[] { 1, 17, 1000, 4099, 70001 })
+        {
+            T[] x = new T[n], y = new T[n], labels = new T[n], g = new T[n], rows = new T[3 * n], values = new T[3];
+            for (int i = 0; i < n; i++)
+            {
+                x[i] = T.CreateTruncating(rng.NextDouble() * 8 - 4);
+                y[i] = T.CreateTruncating(rng.NextDouble() * 8 - 4);
+                labels[i] = T.CreateTruncating(rng.Next(2));
+            }
+            Add(hash, regression.Evaluate(x, y, g, values), g);
+            Add(hash, regression.EvaluatePerTerm(x, y, rows, default, values), rows);
+            Add(hash, values[0], values);
+            Add(hash, binary.Evaluate(x, labels, g), g);
+            T[] s = [T.CreateTruncating(0.2), T.CreateTruncating(-0.4)], ds = new T[2];
+            Add(hash, binary.EvaluateUncertainty(x, labels, s, g, ds), g);
+            Add(hash, ds[0], ds);
+        }
     }
 
     /// <summary>The metrics (double results of float or double inputs), one-shot and streamed.</summary>
