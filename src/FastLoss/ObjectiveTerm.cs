@@ -167,7 +167,7 @@ public static class ObjectiveTerm
     /// <summary><paramref name="weight"/> · <see cref="Loss.BinaryCrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, ReadOnlySpan{T})"/>: the input holds probabilities in [0, 1].</summary>
     public static ObjectiveTerm<T> BinaryCrossEntropy<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => new OperatorTerm<T, BinaryCrossEntropyOperator<T, No>>("BinaryCrossEntropy", weight, new(),
-            static (input, _) => Guard.Probabilities(input));
+            InputsAreProbabilities);
 
     /// <summary>
     /// <paramref name="weight"/> · <see cref="Loss.BinaryCrossEntropyWithLogits{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, ReadOnlySpan{T}, T?)"/>
@@ -184,11 +184,11 @@ public static class ObjectiveTerm
 
     /// <summary><paramref name="weight"/> · <see cref="Loss.Hinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>: targets ±1.</summary>
     public static ObjectiveTerm<T> Hinge<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => new OperatorTerm<T, HingeOperator<T, No>>("Hinge", weight, new(), static (_, target) => Guard.Signs(target));
+        => new OperatorTerm<T, HingeOperator<T, No>>("Hinge", weight, new(), TargetsAreSigns);
 
     /// <summary><paramref name="weight"/> · <see cref="Loss.SquaredHinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>: targets ±1.</summary>
     public static ObjectiveTerm<T> SquaredHinge<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => new OperatorTerm<T, HingeOperator<T, Yes>>("SquaredHinge", weight, new(), static (_, target) => Guard.Signs(target));
+        => new OperatorTerm<T, HingeOperator<T, Yes>>("SquaredHinge", weight, new(), TargetsAreSigns);
 
     /// <summary>
     /// <paramref name="weight"/> · <see cref="Loss.SigmoidFocal{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, double, double)"/> on logits,
@@ -206,10 +206,20 @@ public static class ObjectiveTerm
         // The kernels of the single loss, one per usual γ (see Loss.SigmoidFocal).
         return gamma switch
         {
-            0 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingZero>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
-            1 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingOne>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
-            2 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingTwo>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
-            _ => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingAny>>(name, weight, new(a, g), static (_, target) => Guard.Probabilities(target)),
+            0 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingZero>>(name, weight, new(a, g), TargetsInUnitInterval),
+            1 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingOne>>(name, weight, new(a, g), TargetsInUnitInterval),
+            2 => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingTwo>>(name, weight, new(a, g), TargetsInUnitInterval),
+            _ => new OperatorTerm<T, SigmoidFocalOperator<T, FocusingAny>>(name, weight, new(a, g), TargetsInUnitInterval),
         };
     }
+
+    // The input checks of the single losses, by the names of the objective's parameters.
+    private static void InputsAreProbabilities<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Guard.Probabilities(input);
+
+    private static void TargetsInUnitInterval<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Guard.Probabilities(target);
+
+    private static void TargetsAreSigns<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> target) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => Guard.Signs(target);
 }

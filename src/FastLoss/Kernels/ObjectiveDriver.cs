@@ -96,18 +96,9 @@ internal static unsafe class ObjectiveDriver
         }
     }
 
-    /// <summary>Inputs from this many elements run on several threads: as the single losses, less where a term has an exponential.</summary>
+    /// <summary>The element-wise driver's threshold for several threads: that of a cheap operator only if every term is cheap.</summary>
     private static int ParallelThreshold<T>(ObjectiveTerm<T>[] terms) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        foreach (ObjectiveTerm<T> term in terms)
-        {
-            if (!term.Cheap)
-            {
-                return 1 << 16;
-            }
-        }
-        return 1 << 20;
-    }
+        => PointwiseDriver.ParallelThreshold(Array.TrueForAll(terms, term => term.Cheap));
 
     private static void JobSegment<T>(void* context, int index, double* partials) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -126,7 +117,7 @@ internal static unsafe class ObjectiveDriver
         PointwiseDriver.TermSums* sums = stackalloc PointwiseDriver.TermSums[Segments.MaxWidth];
         new Span<byte>(sums, sizeof(PointwiseDriver.TermSums) * k0).Clear();
         int tileLength = TileBytes / sizeof(T);
-        T* tile = stackalloc T[TileBytes / sizeof(T)];
+        T* tile = stackalloc T[tileLength];
         nuint block = 4 * (nuint)PointwiseDriver.Lanes<T>();
         KernelPath path = job.Path;
         for (nuint t = 0; t < count; t += (nuint)tileLength)
@@ -176,14 +167,7 @@ internal static unsafe class ObjectiveDriver
         }
         for (int k = 0; k < k0; k++)
         {
-            partials[k] = path == KernelPath.Scalar
-                ? PointwiseDriver.TermSum<T, WScalar<T>>(ref sums[k], scalar: true)
-                : path switch
-                {
-                    KernelPath.Vector512 => PointwiseDriver.TermSum<T, W512<T>>(ref sums[k], scalar: false),
-                    KernelPath.Vector256 => PointwiseDriver.TermSum<T, W256<T>>(ref sums[k], scalar: false),
-                    _ => PointwiseDriver.TermSum<T, W128<T>>(ref sums[k], scalar: false),
-                };
+            partials[k] = PointwiseDriver.TermSum<T>(path, ref sums[k]);
         }
     }
 

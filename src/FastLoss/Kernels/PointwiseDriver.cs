@@ -182,7 +182,10 @@ internal static class PointwiseDriver
 
     /// <summary>Inputs from this many elements run on several threads (see <see cref="Parallelism"/>): less for operators with an exponential.</summary>
     internal static int ParallelThreshold<T, TOp>() where T : unmanaged, IBinaryFloatingPointIeee754<T> where TOp : struct, IPointwiseLoss<T>
-        => TOp.Cheap ? 1 << 20 : 1 << 16;
+        => ParallelThreshold(TOp.Cheap);
+
+    /// <summary>As above, for an operator that is <paramref name="cheap"/> or not (an objective: cheap only if all its terms are).</summary>
+    internal static int ParallelThreshold(bool cheap) => cheap ? 1 << 20 : 1 << 16;
 
     /// <summary>
     /// Runs the loss over n elements on vectors <typeparamref name="TVec"/> (or the scalar path) and returns the sum
@@ -735,20 +738,17 @@ internal static class PointwiseDriver
         ScalarLoop<T, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, n, in op, gradientScale, rho, ((Span<double>)sums).Slice(0, lanes), terms.Slice(0, 4 * lanes));
     }
 
-    /// <summary>A term's scaled sum Σρt from its accumulators, as <see cref="Segment"/> finishes (<paramref name="scalar"/>: the lanes of <see cref="ScalarTerm"/>).</summary>
+    /// <summary>A term's scaled sum Σρt from its accumulators on <paramref name="path"/>, as <see cref="Segment"/> finishes (the scalar path: the lanes of <see cref="ScalarTerm"/>).</summary>
     [SkipLocalsInit]
-    internal static double TermSum<T, TVec>(ref TermSums sums, bool scalar)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TVec : struct, IVec<TVec, T>
+    internal static double TermSum<T>(KernelPath path, ref TermSums sums) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Span<double> lanes = stackalloc double[16];
-        if (scalar)
+        switch (path)
         {
-            ((Span<double>)sums).Slice(0, 16).CopyTo(lanes);
-        }
-        else
-        {
-            Store<T, TVec>(ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums), lanes);
+            case KernelPath.Vector512: Store<T, W512<T>>(ref Unsafe.As<TermSums, Accumulators<W512<T>>>(ref sums), lanes); break;
+            case KernelPath.Vector256: Store<T, W256<T>>(ref Unsafe.As<TermSums, Accumulators<W256<T>>>(ref sums), lanes); break;
+            case KernelPath.Vector128: Store<T, W128<T>>(ref Unsafe.As<TermSums, Accumulators<W128<T>>>(ref sums), lanes); break;
+            default: ((Span<double>)sums).Slice(0, 16).CopyTo(lanes); break;
         }
         return CanonicalSum(lanes.Slice(0, Lanes<T>()));
     }
