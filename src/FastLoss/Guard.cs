@@ -60,6 +60,21 @@ internal static class Guard
         }
     }
 
+    /// <summary>Checks the output of a form as <see cref="Output{T}(Span{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, string?, string?)"/>: the gradient of a fused call, the destination of a per-element one, nothing for a value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Output<T>(Span<T> output, Kernels.Form form, ReadOnlySpan<T> input, ReadOnlySpan<T> other1, ReadOnlySpan<T> other2,
+        [CallerArgumentExpression(nameof(input))] string? inputName = null)
+    {
+        if (form == Kernels.Form.Fused)
+        {
+            Output(output, input, other1, other2, "gradient", inputName);
+        }
+        else if (form == Kernels.Form.PerElement)
+        {
+            Output(output, input, other1, other2, "destination", inputName);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Positive<T>(T value, [CallerArgumentExpression(nameof(value))] string? name = null)
         where T : IBinaryFloatingPointIeee754<T>

@@ -18,19 +18,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropy<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(probabilities, targets);
-        Guard.Reduction(reduction);
-        Guard.Weights(weights, probabilities.Length);
-        Guard.Probabilities(probabilities);
-        return weights.IsEmpty
-            ? Pointwise.Value(probabilities, targets, weights, new BinaryCrossEntropyOperator<T, No>(), reduction)
-            : Pointwise.Value(probabilities, targets, weights, new BinaryCrossEntropyOperator<T, Yes>(), reduction);
-    }
+        => T.CreateTruncating(BinaryCrossEntropyForm(probabilities, targets, default, reduction, weights, Form.Value));
 
     /// <summary>Binary cross-entropy of probabilities, as PyTorch's <c>binary_cross_entropy</c>. Also writes the gradient with respect to <paramref name="probabilities"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -44,20 +34,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropy<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(probabilities, targets);
-        Guard.Output(gradient, probabilities, targets, weights);
-        Guard.Reduction(reduction);
-        Guard.Weights(weights, probabilities.Length);
-        Guard.Probabilities(probabilities);
-        return weights.IsEmpty
-            ? Pointwise.Fused(probabilities, targets, weights, gradient, new BinaryCrossEntropyOperator<T, No>(), reduction)
-            : Pointwise.Fused(probabilities, targets, weights, gradient, new BinaryCrossEntropyOperator<T, Yes>(), reduction);
-    }
+        => T.CreateTruncating(BinaryCrossEntropyForm(probabilities, targets, gradient, reduction, weights, Form.Fused));
 
     /// <summary>The per-element form of BinaryCrossEntropy (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -68,24 +47,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="probabilities"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryCrossEntropyPerElement<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> destination, ReadOnlySpan<T> weights = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(probabilities, targets);
-        Guard.Output(destination, probabilities, targets, weights);
-        Guard.Weights(weights, probabilities.Length);
-        Guard.Probabilities(probabilities);
-        if (weights.IsEmpty)
-        {
-            Pointwise.PerElement(probabilities, targets, weights, destination, new BinaryCrossEntropyOperator<T, No>());
-        }
-        else
-        {
-            Pointwise.PerElement(probabilities, targets, weights, destination, new BinaryCrossEntropyOperator<T, Yes>());
-        }
-    }
+        => BinaryCrossEntropyForm(probabilities, targets, destination, Reduction.Sum, weights, Form.PerElement);
 
     /// <summary>Binary cross-entropy of logits, as PyTorch's <c>binary_cross_entropy_with_logits</c>; stable for any finite logit.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -99,25 +63,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logits, targets);
-        Guard.Reduction(reduction);
-        Guard.Weights(weights, logits.Length);
-        T pw = positiveWeight ?? T.One;
-        Guard.NonNegative(pw, nameof(positiveWeight));
-        // pw = 1 (or none) takes the operator without the positive weight: fewer operations, the same bits.
-        return (weights.IsEmpty, pw == T.One) switch
-        {
-            (true, true) => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw), reduction),
-            (true, false) => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw), reduction),
-            (false, true) => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw), reduction),
-            _ => Pointwise.Value(logits, targets, weights, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw), reduction),
-        };
-    }
+        => T.CreateTruncating(BinaryCrossEntropyWithLogitsForm(logits, targets, default, reduction, weights, positiveWeight, Form.Value));
 
     /// <summary>Binary cross-entropy of logits, as PyTorch's <c>binary_cross_entropy_with_logits</c>; stable for any finite logit. Also writes the gradient with respect to <paramref name="logits"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -132,25 +80,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropyWithLogits<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logits, targets);
-        Guard.Output(gradient, logits, targets, weights);
-        Guard.Reduction(reduction);
-        Guard.Weights(weights, logits.Length);
-        T pw = positiveWeight ?? T.One;
-        Guard.NonNegative(pw, nameof(positiveWeight));
-        return (weights.IsEmpty, pw == T.One) switch
-        {
-            (true, true) => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw), reduction),
-            (true, false) => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw), reduction),
-            (false, true) => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw), reduction),
-            _ => Pointwise.Fused(logits, targets, weights, gradient, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw), reduction),
-        };
-    }
+        => T.CreateTruncating(BinaryCrossEntropyWithLogitsForm(logits, targets, gradient, reduction, weights, positiveWeight, Form.Fused));
 
     /// <summary>The per-element form of BinaryCrossEntropyWithLogits (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -162,24 +94,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="logits"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BinaryCrossEntropyWithLogitsPerElement<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> destination, ReadOnlySpan<T> weights = default, T? positiveWeight = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logits, targets);
-        Guard.Output(destination, logits, targets, weights);
-        Guard.Weights(weights, logits.Length);
-        T pw = positiveWeight ?? T.One;
-        Guard.NonNegative(pw, nameof(positiveWeight));
-        switch (weights.IsEmpty, pw == T.One)
-        {
-            case (true, true): Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw)); break;
-            case (true, false): Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw)); break;
-            case (false, true): Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw)); break;
-            default: Pointwise.PerElement(logits, targets, weights, destination, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw)); break;
-        }
-    }
+        => BinaryCrossEntropyWithLogitsForm(logits, targets, destination, Reduction.Sum, weights, positiveWeight, Form.PerElement);
 
     /// <summary>Hinge loss for targets ±1, as scikit-learn's <c>hinge_loss</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -191,16 +108,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Reduction(reduction);
-        Guard.Signs(targets);
-        return Pointwise.Value(scores, targets, default, new HingeOperator<T, No>(), reduction);
-    }
+        => T.CreateTruncating(HingeForm(scores, targets, default, reduction, Form.Value));
 
     /// <summary>Hinge loss for targets ±1, as scikit-learn's <c>hinge_loss</c>. Also writes the gradient with respect to <paramref name="scores"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -213,17 +123,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Output(gradient, scores, targets, default);
-        Guard.Reduction(reduction);
-        Guard.Signs(targets);
-        return Pointwise.Fused(scores, targets, default, gradient, new HingeOperator<T, No>(), reduction);
-    }
+        => T.CreateTruncating(HingeForm(scores, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of Hinge (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -233,16 +135,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Output(destination, scores, targets, default);
-        Guard.Signs(targets);
-        Pointwise.PerElement(scores, targets, default, destination, new HingeOperator<T, No>());
-    }
+        => HingeForm(scores, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Squared hinge loss for targets ±1, as Keras's <c>squared_hinge</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -254,16 +149,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Reduction(reduction);
-        Guard.Signs(targets);
-        return Pointwise.Value(scores, targets, default, new HingeOperator<T, Yes>(), reduction);
-    }
+        => T.CreateTruncating(SquaredHingeForm(scores, targets, default, reduction, Form.Value));
 
     /// <summary>Squared hinge loss for targets ±1, as Keras's <c>squared_hinge</c>. Also writes the gradient with respect to <paramref name="scores"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -276,17 +164,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters), or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Output(gradient, scores, targets, default);
-        Guard.Reduction(reduction);
-        Guard.Signs(targets);
-        return Pointwise.Fused(scores, targets, default, gradient, new HingeOperator<T, Yes>(), reduction);
-    }
+        => T.CreateTruncating(SquaredHingeForm(scores, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of SquaredHinge (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -296,16 +176,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">Lengths differ, or an output overlaps an input other than being <paramref name="scores"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An argument is outside its domain (see the parameters).</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SquaredHingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Output(destination, scores, targets, default);
-        Guard.Signs(targets);
-        Pointwise.PerElement(scores, targets, default, destination, new HingeOperator<T, Yes>());
-    }
+        => SquaredHingeForm(scores, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Sigmoid focal loss, as torchvision's <c>sigmoid_focal_loss</c>; stable for any finite logit.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -321,7 +194,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T SigmoidFocal<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean, double alpha = 0.25, double gamma = 2)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SigmoidFocalForm(logits, targets, default, reduction, alpha, gamma, Form.Value);
+        => T.CreateTruncating(SigmoidFocalForm(logits, targets, default, reduction, alpha, gamma, Form.Value));
 
     /// <summary>Sigmoid focal loss, as torchvision's <c>sigmoid_focal_loss</c>; stable for any finite logit. Also writes the gradient with respect to <paramref name="logits"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -338,7 +211,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T SigmoidFocal<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean, double alpha = 0.25, double gamma = 2)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SigmoidFocalForm(logits, targets, gradient, reduction, alpha, gamma, Form.Fused);
+        => T.CreateTruncating(SigmoidFocalForm(logits, targets, gradient, reduction, alpha, gamma, Form.Fused));
 
     /// <summary>The per-element form of SigmoidFocal (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -352,23 +225,80 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static void SigmoidFocalPerElement<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> destination, double alpha = 0.25, double gamma = 2)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SigmoidFocalForm(logits, targets, destination, Reduction.Sum, alpha, gamma, Form.PerRow);
+        => SigmoidFocalForm(logits, targets, destination, Reduction.Sum, alpha, gamma, Form.PerElement);
+
+    // Each binary loss runs through one method for its three forms (value, fused, per element) and for its
+    // shards (Shard): the checks once, then the operator over the elements (Pointwise.Run).
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T SigmoidFocalForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> output, Reduction reduction, double alpha, double gamma, Form form)
+    internal static double BinaryCrossEntropyForm<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, ReadOnlySpan<T> weights, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(probabilities, targets);
+        Guard.Output(output, form, probabilities, targets, weights);
+        normalization.Check();
+        Guard.Weights(weights, probabilities.Length);
+        Guard.Probabilities(probabilities);
+        return weights.IsEmpty
+            ? Pointwise.Run(probabilities, targets, weights, output, new BinaryCrossEntropyOperator<T, No>(), normalization, form)
+            : Pointwise.Run(probabilities, targets, weights, output, new BinaryCrossEntropyOperator<T, Yes>(), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double BinaryCrossEntropyWithLogitsForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization,
+        ReadOnlySpan<T> weights, T? positiveWeight, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
         Guard.SameLength(logits, targets);
-        if (form == Form.Fused)
+        Guard.Output(output, form, logits, targets, weights);
+        normalization.Check();
+        Guard.Weights(weights, logits.Length);
+        T pw = positiveWeight ?? T.One;
+        Guard.NonNegative(pw, nameof(positiveWeight));
+        // pw = 1 (or none) takes the operator without the positive weight: fewer operations, the same bits.
+        return (weights.IsEmpty, pw == T.One) switch
         {
-            Guard.Output(output, logits, targets, default, "gradient");
-        }
-        else if (form == Form.PerRow)
-        {
-            Guard.Output(output, logits, targets, default, "destination");
-        }
-        Guard.Reduction(reduction);
+            (true, true) => Pointwise.Run(logits, targets, weights, output, new BinaryCrossEntropyWithLogitsOperator<T, No, No>(pw), normalization, form),
+            (true, false) => Pointwise.Run(logits, targets, weights, output, new BinaryCrossEntropyWithLogitsOperator<T, No, Yes>(pw), normalization, form),
+            (false, true) => Pointwise.Run(logits, targets, weights, output, new BinaryCrossEntropyWithLogitsOperator<T, Yes, No>(pw), normalization, form),
+            _ => Pointwise.Run(logits, targets, weights, output, new BinaryCrossEntropyWithLogitsOperator<T, Yes, Yes>(pw), normalization, form),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double HingeForm<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Output(output, form, scores, targets, default);
+        normalization.Check();
+        Guard.Signs(targets);
+        return Pointwise.Run(scores, targets, default, output, new HingeOperator<T, No>(), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double SquaredHingeForm<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(scores, targets);
+        Guard.Output(output, form, scores, targets, default);
+        normalization.Check();
+        Guard.Signs(targets);
+        return Pointwise.Run(scores, targets, default, output, new HingeOperator<T, Yes>(), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double SigmoidFocalForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, double alpha, double gamma, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logits, targets);
+        Guard.Output(output, form, logits, targets, default);
+        normalization.Check();
         Guard.NonNegative(gamma);
         Guard.Probabilities(targets);
         if (!(alpha <= 1))
@@ -380,25 +310,10 @@ public static partial class Loss
         // exceeded the JIT's inlining budget and ran every vector operation as a call (13 ns/element).
         return gamma switch
         {
-            0 => Run(new SigmoidFocalOperator<T, FocusingZero>(a, g), logits, targets, output, reduction, form),
-            1 => Run(new SigmoidFocalOperator<T, FocusingOne>(a, g), logits, targets, output, reduction, form),
-            2 => Run(new SigmoidFocalOperator<T, FocusingTwo>(a, g), logits, targets, output, reduction, form),
-            _ => Run(new SigmoidFocalOperator<T, FocusingAny>(a, g), logits, targets, output, reduction, form),
+            0 => Pointwise.Run(logits, targets, default, output, new SigmoidFocalOperator<T, FocusingZero>(a, g), normalization, form),
+            1 => Pointwise.Run(logits, targets, default, output, new SigmoidFocalOperator<T, FocusingOne>(a, g), normalization, form),
+            2 => Pointwise.Run(logits, targets, default, output, new SigmoidFocalOperator<T, FocusingTwo>(a, g), normalization, form),
+            _ => Pointwise.Run(logits, targets, default, output, new SigmoidFocalOperator<T, FocusingAny>(a, g), normalization, form),
         };
-
-        static T Run<TOp>(in TOp op, ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> output, Reduction reduction, Form form)
-            where TOp : struct, IPointwiseLoss<T>
-        {
-            switch (form)
-            {
-                case Form.Fused:
-                    return Pointwise.Fused(logits, targets, default, output, in op, reduction);
-                case Form.PerRow:
-                    Pointwise.PerElement(logits, targets, default, output, in op);
-                    return T.Zero;
-                default:
-                    return Pointwise.Value(logits, targets, default, in op, reduction);
-            }
-        }
     }
 }

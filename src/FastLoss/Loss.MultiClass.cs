@@ -27,7 +27,7 @@ public static partial class Loss
     public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Reduction reduction = Reduction.Mean,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => CrossEntropyLabels(logits, labels, classes, default, default, reduction, classWeights, ignoreIndex, labelSmoothing, Form.Value);
+        => T.CreateTruncating(CrossEntropyLabelsForm(logits, labels, classes, default, reduction, classWeights, ignoreIndex, labelSmoothing, Form.Value, out _));
 
     /// <summary>Softmax cross-entropy of logits against integer labels, and its gradient, fused: each row is read once for its log-sum-exp and once more to write its gradient.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -47,7 +47,7 @@ public static partial class Loss
     public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => CrossEntropyLabels(logits, labels, classes, gradient, default, reduction, classWeights, ignoreIndex, labelSmoothing, Form.Fused);
+        => T.CreateTruncating(CrossEntropyLabelsForm(logits, labels, classes, gradient, reduction, classWeights, ignoreIndex, labelSmoothing, Form.Fused, out _));
 
     /// <summary>The per-row form of softmax cross-entropy with labels (PyTorch's <c>reduction='none'</c>): each row's weighted loss, 0 for ignored rows.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -64,34 +64,36 @@ public static partial class Loss
     public static void CrossEntropyPerRow<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> destination,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => CrossEntropyLabels(logits, labels, classes, default, destination, Reduction.Sum, classWeights, ignoreIndex, labelSmoothing, Form.PerRow);
+        => CrossEntropyLabelsForm(logits, labels, classes, destination, Reduction.Sum, classWeights, ignoreIndex, labelSmoothing, Form.PerElement, out _);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T CrossEntropyLabels<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Span<T> perRow,
-        Reduction reduction, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form)
+    internal static double CrossEntropyLabelsForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> output,
+        Normalization normalization, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form, out CompensatedSum weight)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
         int rows = Guard.Rows(logits, classes);
         MultiClass.LabelCount(labels, rows);
-        Guard.Reduction(reduction);
+        normalization.Check();
         Guard.Weights(classWeights, classes);
         Guard.UnitInterval(labelSmoothing);
         bool writesGradient = form == Form.Fused;
+        Span<T> gradient = writesGradient ? output : default, perRow = form == Form.PerElement ? output : default;
         if (writesGradient)
         {
             Guard.Output(gradient, logits, classWeights, default);
             MultiClass.SeparateFromLabels(gradient, labels, nameof(gradient));
         }
-        else if (form == Form.PerRow)
+        else if (form == Form.PerElement)
         {
             MultiClass.PerRowDestination(perRow, rows, logits, classWeights);
             MultiClass.SeparateFromLabels(perRow, labels, "destination");
         }
-        double denominator = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
+        weight = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
+        double denominator = weight.Total;
         if (rows == 0)
         {
-            return Kernels.Pointwise.Empty<T>(reduction);
+            return 0 / normalization.ValueDivisor(denominator);
         }
         double weightTotal = classes;
         if (!classWeights.IsEmpty)
@@ -112,7 +114,7 @@ public static partial class Loss
             Classes = classes,
             IgnoreIndex = ignoreIndex,
             Smoothing = labelSmoothing,
-            Scale = reduction == Reduction.Mean ? 1.0 / denominator : 1.0,
+            Scale = 1.0 / normalization.GradientDivisor(denominator),
             WeightTotal = weightTotal,
             LossScale = MultiClass.LossScale(rows),
             WritesGradient = writesGradient,
@@ -120,7 +122,7 @@ public static partial class Loss
         double scaled = classWeights.IsEmpty
             ? Dispatch.CrossEntropyScaled<T, No, No>(in problem)
             : Dispatch.CrossEntropyScaled<T, No, Yes>(in problem);
-        return T.CreateTruncating(reduction == Reduction.Mean ? scaled / denominator / problem.LossScale : scaled / problem.LossScale);
+        return scaled / normalization.ValueDivisor(denominator) / problem.LossScale;
     }
 
     /// <summary>Softmax cross-entropy of logits against target probabilities, as PyTorch's <c>cross_entropy</c> with probabilities.</summary>
@@ -137,7 +139,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => CrossEntropySoft(logits, targets, classes, default, default, reduction, labelSmoothing, Form.Value);
+        => T.CreateTruncating(CrossEntropySoftForm(logits, targets, classes, default, reduction, labelSmoothing, Form.Value));
 
     /// <summary>Softmax cross-entropy of logits against target probabilities, and its gradient <c>(softmax·Σt' − t')/rows</c>, fused.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -153,7 +155,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => CrossEntropySoft(logits, targets, classes, gradient, default, reduction, labelSmoothing, Form.Fused);
+        => T.CreateTruncating(CrossEntropySoftForm(logits, targets, classes, gradient, reduction, labelSmoothing, Form.Fused));
 
     /// <summary>The per-row form of soft-target cross-entropy (PyTorch's <c>reduction='none'</c>).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -167,11 +169,11 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static void CrossEntropyPerRow<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> destination, double labelSmoothing = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => CrossEntropySoft(logits, targets, classes, default, destination, Reduction.Sum, labelSmoothing, Form.PerRow);
+        => CrossEntropySoftForm(logits, targets, classes, destination, Reduction.Sum, labelSmoothing, Form.PerElement);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T CrossEntropySoft<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Span<T> perRow,
-        Reduction reduction, double labelSmoothing, Form form)
+    internal static double CrossEntropySoftForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> output,
+        Normalization normalization, double labelSmoothing, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
@@ -182,20 +184,21 @@ public static partial class Loss
             throw new ArgumentException($"targets has one value per row ({rows}), but soft targets are one probability per logit ({logits.Length}): class labels are int. Pass them as ReadOnlySpan<int> (an int[]) for the class-label overload of CrossEntropy.", nameof(targets));
         }
         Guard.SameLength(logits, targets);
-        Guard.Reduction(reduction);
+        normalization.Check();
         Guard.UnitInterval(labelSmoothing);
         bool writesGradient = form == Form.Fused;
+        Span<T> gradient = writesGradient ? output : default, perRow = form == Form.PerElement ? output : default;
         if (writesGradient)
         {
             Guard.Output(gradient, logits, targets, default);
         }
-        else if (form == Form.PerRow)
+        else if (form == Form.PerElement)
         {
             MultiClass.PerRowDestination(perRow, rows, logits, targets);
         }
         if (rows == 0)
         {
-            return Kernels.Pointwise.Empty<T>(reduction);
+            return 0 / normalization.ValueDivisor(0);
         }
         CrossEntropyProblem<T> problem = new()
         {
@@ -205,20 +208,12 @@ public static partial class Loss
             PerRow = perRow,
             Classes = classes,
             Smoothing = labelSmoothing,
-            Scale = reduction == Reduction.Mean ? 1.0 / rows : 1.0,
+            Scale = 1.0 / normalization.GradientDivisor(rows),
             WeightTotal = classes,
             LossScale = MultiClass.LossScale(rows),
             WritesGradient = writesGradient,
         };
         double scaled = Dispatch.CrossEntropyScaled<T, Yes, No>(in problem);
-        return T.CreateTruncating(reduction == Reduction.Mean ? scaled / rows / problem.LossScale : scaled / problem.LossScale);
-    }
-
-    /// <summary>Which overload of a multi-class loss is running.</summary>
-    private enum Form
-    {
-        Value,
-        Fused,
-        PerRow,
+        return scaled / normalization.ValueDivisor(rows) / problem.LossScale;
     }
 }

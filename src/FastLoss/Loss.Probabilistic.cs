@@ -20,15 +20,10 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside <c>[0, classes)</c> and not <paramref name="ignoreIndex"/> (the message names the row); <paramref name="classes"/> is not positive; a class weight is negative; <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T NegativeLogLikelihood<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Reduction reduction = Reduction.Mean,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        double denominator = CheckNegativeLogLikelihood(logProbabilities, labels, classes, reduction, classWeights, ignoreIndex);
-        double sum = MultiClass.NegativeLogLikelihoodSum(logProbabilities, labels, classes, classWeights, ignoreIndex, default);
-        return labels.IsEmpty ? Pointwise.Empty<T>(reduction) : T.CreateTruncating(reduction == Reduction.Mean ? sum / denominator : sum);
-    }
+        => T.CreateTruncating(NegativeLogLikelihoodForm(logProbabilities, labels, classes, default, reduction, classWeights, ignoreIndex, Form.Value, out _));
 
     /// <summary>Negative log-likelihood at integer labels, and its gradient: <c>−w_y/denominator</c> at each counted row's label, 0 elsewhere.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -43,24 +38,10 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="gradient"/> overlaps the input without being it.</exception>
     /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T NegativeLogLikelihood<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        double denominator = CheckNegativeLogLikelihood(logProbabilities, labels, classes, reduction, classWeights, ignoreIndex);
-        Guard.Output(gradient, logProbabilities, classWeights, default);
-        MultiClass.SeparateFromLabels(gradient, labels, nameof(gradient));
-        if (labels.IsEmpty)
-        {
-            return Pointwise.Empty<T>(reduction);
-        }
-        // The value first: the gradient may be the input's own memory.
-        double sum = MultiClass.NegativeLogLikelihoodSum(logProbabilities, labels, classes, classWeights, ignoreIndex, default);
-        double scale = reduction == Reduction.Mean ? 1.0 / denominator : 1.0;
-        MultiClass.NegativeLogLikelihoodGradient(gradient, labels, classes, classWeights, ignoreIndex, scale);
-        return T.CreateTruncating(reduction == Reduction.Mean ? sum / denominator : sum);
-    }
+        => T.CreateTruncating(NegativeLogLikelihoodForm(logProbabilities, labels, classes, gradient, reduction, classWeights, ignoreIndex, Form.Fused, out _));
 
     /// <summary>The per-row form of <c>NegativeLogLikelihood</c> (PyTorch's <c>reduction='none'</c>): <c>−w_y·x[r, y]</c>, 0 for ignored rows.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -73,29 +54,10 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is out of range, <paramref name="classes"/> is not positive, or a class weight is negative.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NegativeLogLikelihoodPerRow<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Span<T> destination,
         ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        CheckNegativeLogLikelihood(logProbabilities, labels, classes, Reduction.Sum, classWeights, ignoreIndex);
-        MultiClass.PerRowDestination(destination, labels.Length, logProbabilities, classWeights);
-        MultiClass.SeparateFromLabels(destination, labels, nameof(destination));
-        MultiClass.NegativeLogLikelihoodSum(logProbabilities, labels, classes, classWeights, ignoreIndex, destination);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double CheckNegativeLogLikelihood<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Reduction reduction,
-        ReadOnlySpan<T> classWeights, int ignoreIndex)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        int rows = Guard.Rows(logProbabilities, classes);
-        MultiClass.LabelCount(labels, rows);
-        Guard.Reduction(reduction);
-        Guard.Weights(classWeights, classes);
-        return MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
-    }
+        => NegativeLogLikelihoodForm(logProbabilities, labels, classes, destination, Reduction.Sum, classWeights, ignoreIndex, Form.PerElement, out _);
 
     /// <summary>Kullback–Leibler divergence of log-probabilities from targets, as PyTorch's <c>kl_div</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -109,20 +71,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ or are not a multiple of <paramref name="classes"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classes"/> is not positive or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T KullbackLeiblerDivergence<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Reduction reduction = Reduction.Mean, bool logTarget = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        int rows = CheckKullbackLeibler(logProbabilities, targets, classes, reduction);
-        if (rows == 0)
-        {
-            return Pointwise.Empty<T>(reduction);
-        }
-        double divisor = Pointwise.Divisor(rows, reduction);
-        return T.CreateTruncating(logTarget
-            ? Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, ValueMode>(logProbabilities, targets, default, default, default, T.One, divisor)
-            : Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, ValueMode>(logProbabilities, targets, default, default, default, T.One, divisor));
-    }
+        => T.CreateTruncating(KullbackLeiblerDivergenceForm(logProbabilities, targets, classes, default, reduction, logTarget, Form.Value));
 
     /// <summary>Kullback–Leibler divergence, and its gradient with respect to the log-probabilities, in one pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -136,22 +87,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logProbabilities"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T KullbackLeiblerDivergence<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Span<T> gradient, Reduction reduction = Reduction.Mean, bool logTarget = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        int rows = CheckKullbackLeibler(logProbabilities, targets, classes, reduction);
-        Guard.Output(gradient, logProbabilities, targets, default);
-        if (rows == 0)
-        {
-            return Pointwise.Empty<T>(reduction);
-        }
-        T scale = reduction == Reduction.Mean ? T.CreateTruncating(1.0 / rows) : T.One;
-        double divisor = Pointwise.Divisor(rows, reduction);
-        return T.CreateTruncating(logTarget
-            ? Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, FusedMode>(logProbabilities, targets, default, gradient, default, scale, divisor)
-            : Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, FusedMode>(logProbabilities, targets, default, gradient, default, scale, divisor));
-    }
+        => T.CreateTruncating(KullbackLeiblerDivergenceForm(logProbabilities, targets, classes, gradient, reduction, logTarget, Form.Fused));
 
     /// <summary>The per-element form of <c>KullbackLeiblerDivergence</c> (PyTorch's <c>reduction='none'</c>).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -161,31 +99,72 @@ public static partial class Loss
     /// <param name="logTarget">Whether <paramref name="targets"/> holds log-probabilities.</param>
     /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input other than being <paramref name="logProbabilities"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void KullbackLeiblerDivergencePerElement<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, Span<T> destination, bool logTarget = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logProbabilities, targets);
-        Guard.Output(destination, logProbabilities, targets, default);
-        if (logTarget)
-        {
-            Pointwise.PerElement(logProbabilities, targets, default, destination, new KullbackLeiblerOperator<T, Yes>());
-        }
-        else
-        {
-            Pointwise.PerElement(logProbabilities, targets, default, destination, new KullbackLeiblerOperator<T, No>());
-        }
-    }
+        => KullbackLeiblerDivergenceForm(logProbabilities, targets, 1, destination, Reduction.Sum, logTarget, Form.PerElement);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int CheckKullbackLeibler<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Reduction reduction)
+    internal static double NegativeLogLikelihoodForm<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<int> labels, int classes, Span<T> output,
+        Normalization normalization, ReadOnlySpan<T> classWeights, int ignoreIndex, Form form, out CompensatedSum weight)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        int rows = Guard.Rows(logProbabilities, classes);
+        MultiClass.LabelCount(labels, rows);
+        normalization.Check();
+        Guard.Weights(classWeights, classes);
+        if (form == Form.Fused)
+        {
+            Guard.Output(output, logProbabilities, classWeights, default, "gradient");
+            MultiClass.SeparateFromLabels(output, labels, "gradient");
+        }
+        else if (form == Form.PerElement)
+        {
+            MultiClass.PerRowDestination(output, rows, logProbabilities, classWeights);
+            MultiClass.SeparateFromLabels(output, labels, "destination");
+        }
+        weight = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
+        double denominator = weight.Total;
+        // The value first: the gradient may be the input's own memory.
+        double sum = MultiClass.NegativeLogLikelihoodSum(logProbabilities, labels, classes, classWeights, ignoreIndex, form == Form.PerElement ? output : default);
+        if (form == Form.Fused && rows != 0)
+        {
+            MultiClass.NegativeLogLikelihoodGradient(output, labels, classes, classWeights, ignoreIndex, 1.0 / normalization.GradientDivisor(denominator));
+        }
+        return sum / normalization.ValueDivisor(denominator);
+    }
+
+    /// <summary>The forms of KL divergence; <paramref name="classes"/> is 1 for the per-element form (any row length).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double KullbackLeiblerDivergenceForm<T>(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> targets, int classes, Span<T> output,
+        Normalization normalization, bool logTarget, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
         Guard.SameLength(logProbabilities, targets);
-        Guard.Reduction(reduction);
-        return Guard.Rows(logProbabilities, classes);
+        Guard.Output(output, form, logProbabilities, targets, default);
+        normalization.Check();
+        int rows = Guard.Rows(logProbabilities, classes);
+        // Mean is PyTorch's batchmean: the sum over the rows' elements divided by the rows. Pointwise.Run divides by
+        // the number of elements it is given, so this runs with the rows' normalization directly.
+        if (form != Form.PerElement && rows == 0)
+        {
+            return 0 / normalization.ValueDivisor(0);
+        }
+        if (form == Form.PerElement)
+        {
+            return logTarget
+                ? Pointwise.Run(logProbabilities, targets, default, output, new KullbackLeiblerOperator<T, Yes>(), normalization, form)
+                : Pointwise.Run(logProbabilities, targets, default, output, new KullbackLeiblerOperator<T, No>(), normalization, form);
+        }
+        T scale = form == Form.Fused ? normalization.GradientScale<T>(rows) : T.One;
+        double divisor = normalization.ValueDivisor(rows);
+        return (logTarget, form == Form.Fused) switch
+        {
+            (true, true) => Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, FusedMode>(logProbabilities, targets, default, output, default, scale, divisor),
+            (false, true) => Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, FusedMode>(logProbabilities, targets, default, output, default, scale, divisor),
+            (true, false) => Dispatch.Pointwise<T, KullbackLeiblerOperator<T, Yes>, ValueMode>(logProbabilities, targets, default, default, default, scale, divisor),
+            _ => Dispatch.Pointwise<T, KullbackLeiblerOperator<T, No>, ValueMode>(logProbabilities, targets, default, default, default, scale, divisor),
+        };
     }
-
 }

@@ -21,15 +21,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Reduction(reduction);
-        return Pointwise.Value(predictions, targets, default, new SquaredErrorOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(MeanSquaredErrorForm(predictions, targets, default, reduction, Form.Value));
 
     /// <summary>Mean squared error: the reduced <c>(p − t)²</c>, as PyTorch's <c>mse_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -46,16 +40,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(gradient, predictions, targets, default);
-        Guard.Reduction(reduction);
-        return Pointwise.Fused(predictions, targets, default, gradient, new SquaredErrorOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(MeanSquaredErrorForm(predictions, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -64,15 +51,9 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MeanSquaredErrorPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(destination, predictions, targets, default);
-        Pointwise.PerElement(predictions, targets, default, destination, new SquaredErrorOperator<T>());
-    }
+        => MeanSquaredErrorForm(predictions, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Mean absolute error (L1): the reduced <c>|p − t|</c>, as PyTorch's <c>l1_loss</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -88,15 +69,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Reduction(reduction);
-        return Pointwise.Value(predictions, targets, default, new AbsoluteErrorOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(MeanAbsoluteErrorForm(predictions, targets, default, reduction, Form.Value));
 
     /// <summary>Mean absolute error (L1): the reduced <c>|p − t|</c>, as PyTorch's <c>l1_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -113,16 +88,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(gradient, predictions, targets, default);
-        Guard.Reduction(reduction);
-        return Pointwise.Fused(predictions, targets, default, gradient, new AbsoluteErrorOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(MeanAbsoluteErrorForm(predictions, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="MeanAbsoluteError{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -131,15 +99,9 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MeanAbsoluteErrorPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(destination, predictions, targets, default);
-        Pointwise.PerElement(predictions, targets, default, destination, new AbsoluteErrorOperator<T>());
-    }
+        => MeanAbsoluteErrorForm(predictions, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Huber loss, as PyTorch's <c>huber_loss</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -156,16 +118,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Huber<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T delta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Positive(delta);
-        Guard.Reduction(reduction);
-        return Pointwise.Value(predictions, targets, default, new HuberOperator<T>(delta), reduction);
-    }
+        => T.CreateTruncating(HuberForm(predictions, targets, default, delta, reduction, Form.Value));
 
     /// <summary>Huber loss, as PyTorch's <c>huber_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -183,17 +138,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Huber<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T delta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(gradient, predictions, targets, default);
-        Guard.Positive(delta);
-        Guard.Reduction(reduction);
-        return Pointwise.Fused(predictions, targets, default, gradient, new HuberOperator<T>(delta), reduction);
-    }
+        => T.CreateTruncating(HuberForm(predictions, targets, gradient, delta, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="Huber{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -204,16 +151,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is out of range.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HuberPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T delta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(destination, predictions, targets, default);
-        Guard.Positive(delta);
-        Pointwise.PerElement(predictions, targets, default, destination, new HuberOperator<T>(delta));
-    }
+        => HuberForm(predictions, targets, destination, delta, Reduction.Sum, Form.PerElement);
 
     /// <summary>Smooth L1 loss, as PyTorch's <c>smooth_l1_loss</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -230,18 +170,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SmoothL1<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T beta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.NonNegative(beta);
-        Guard.Reduction(reduction);
-        return beta == T.Zero
-            ? Pointwise.Value(predictions, targets, default, new AbsoluteErrorOperator<T>(), reduction)
-            : Pointwise.Value(predictions, targets, default, new SmoothL1Operator<T>(beta), reduction);
-    }
+        => T.CreateTruncating(SmoothL1Form(predictions, targets, default, beta, reduction, Form.Value));
 
     /// <summary>Smooth L1 loss, as PyTorch's <c>smooth_l1_loss</c>. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -259,19 +190,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T SmoothL1<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T beta, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(gradient, predictions, targets, default);
-        Guard.NonNegative(beta);
-        Guard.Reduction(reduction);
-        return beta == T.Zero
-            ? Pointwise.Fused(predictions, targets, default, gradient, new AbsoluteErrorOperator<T>(), reduction)
-            : Pointwise.Fused(predictions, targets, default, gradient, new SmoothL1Operator<T>(beta), reduction);
-    }
+        => T.CreateTruncating(SmoothL1Form(predictions, targets, gradient, beta, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="SmoothL1{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -282,23 +203,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is out of range.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SmoothL1PerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T beta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(destination, predictions, targets, default);
-        Guard.NonNegative(beta);
-        if (beta == T.Zero)
-        {
-            Pointwise.PerElement(predictions, targets, default, destination, new AbsoluteErrorOperator<T>());
-        }
-        else
-        {
-            Pointwise.PerElement(predictions, targets, default, destination, new SmoothL1Operator<T>(beta));
-        }
-    }
+        => SmoothL1Form(predictions, targets, destination, beta, Reduction.Sum, Form.PerElement);
 
     /// <summary>Log-cosh loss: the reduced <c>log(cosh(p − t))</c>, computed without overflow for any finite input.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -314,15 +221,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T LogCosh<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Reduction(reduction);
-        return Pointwise.Value(predictions, targets, default, new LogCoshOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(LogCoshForm(predictions, targets, default, reduction, Form.Value));
 
     /// <summary>Log-cosh loss: the reduced <c>log(cosh(p − t))</c>, computed without overflow for any finite input. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -339,16 +240,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T LogCosh<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(gradient, predictions, targets, default);
-        Guard.Reduction(reduction);
-        return Pointwise.Fused(predictions, targets, default, gradient, new LogCoshOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(LogCoshForm(predictions, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="LogCosh{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -357,15 +251,9 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="predictions"/>, and either separate from the inputs or the very memory of <paramref name="predictions"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogCoshPerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(destination, predictions, targets, default);
-        Pointwise.PerElement(predictions, targets, default, destination, new LogCoshOperator<T>());
-    }
+        => LogCoshForm(predictions, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Quantile (pinball) loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -382,16 +270,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="predictions"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Quantile<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, T quantile, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.OpenUnitInterval(quantile);
-        Guard.Reduction(reduction);
-        return Pointwise.Value(predictions, targets, default, new QuantileOperator<T>(quantile), reduction);
-    }
+        => T.CreateTruncating(QuantileForm(predictions, targets, default, quantile, reduction, Form.Value));
 
     /// <summary>Quantile (pinball) loss. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -409,17 +290,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range, or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Quantile<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, T quantile, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(gradient, predictions, targets, default);
-        Guard.OpenUnitInterval(quantile);
-        Guard.Reduction(reduction);
-        return Pointwise.Fused(predictions, targets, default, gradient, new QuantileOperator<T>(quantile), reduction);
-    }
+        => T.CreateTruncating(QuantileForm(predictions, targets, gradient, quantile, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="Quantile{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, T, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -430,16 +303,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="predictions"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quantile"/> is out of range.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void QuantilePerElement<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> destination, T quantile)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(predictions, targets);
-        Guard.Output(destination, predictions, targets, default);
-        Guard.OpenUnitInterval(quantile);
-        Pointwise.PerElement(predictions, targets, default, destination, new QuantileOperator<T>(quantile));
-    }
+        => QuantileForm(predictions, targets, destination, quantile, Reduction.Sum, Form.PerElement);
 
     /// <summary>Poisson negative log-likelihood of log-rates, as PyTorch's <c>poisson_nll_loss(log_input=True, full=False)</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -455,15 +321,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths of <paramref name="logRates"/> and <paramref name="targets"/> differ.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logRates, targets);
-        Guard.Reduction(reduction);
-        return Pointwise.Value(logRates, targets, default, new PoissonOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(PoissonNegativeLogLikelihoodForm(logRates, targets, default, reduction, Form.Value));
 
     /// <summary>Poisson negative log-likelihood of log-rates, as PyTorch's <c>poisson_nll_loss(log_input=True, full=False)</c>. Also writes the gradient, in the same pass over the data.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -480,16 +340,9 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logRates, targets);
-        Guard.Output(gradient, logRates, targets, default);
-        Guard.Reduction(reduction);
-        return Pointwise.Fused(logRates, targets, default, gradient, new PoissonOperator<T>(), reduction);
-    }
+        => T.CreateTruncating(PoissonNegativeLogLikelihoodForm(logRates, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of <see cref="PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -498,15 +351,9 @@ public static partial class Loss
     /// <param name="destination">Receives the loss of each element; as long as <paramref name="logRates"/>, and either separate from the inputs or the very memory of <paramref name="logRates"/>.</param>
     /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PoissonNegativeLogLikelihoodPerElement<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logRates, targets);
-        Guard.Output(destination, logRates, targets, default);
-        Pointwise.PerElement(logRates, targets, default, destination, new PoissonOperator<T>());
-    }
+        => PoissonNegativeLogLikelihoodForm(logRates, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Root mean squared error: <c>sqrt(mean((p − t)²))</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -564,7 +411,7 @@ public static partial class Loss
         T result = T.CreateTruncating(scaledRms / double.CreateTruncating(scale));
         // (p·s − t·s)/(n·rmse·s); where the RMSE is 0 every difference is 0 and so is the gradient.
         T factor = scaledRms == 0 ? T.Zero : T.CreateTruncating(1.0 / (predictions.Length * scaledRms));
-        Pointwise.PerElement(predictions, targets, default, gradient, new ScaledDifferenceOperator<T>(scale, factor));
+        Pointwise.Run(predictions, targets, default, gradient, new ScaledDifferenceOperator<T>(scale, factor), Reduction.Sum, Form.PerElement);
         return result;
     }
 
@@ -597,5 +444,91 @@ public static partial class Loss
             : Math.ILogB(Math.Max(Math.Sqrt(mean) * Math.Sqrt(n) * (1 + 1e-6), Math.ScaleB(1.0, single ? -63 : -511))) + 1;
         scale = T.CreateTruncating(Math.ScaleB(1.0, (single ? 60 : 480) - log2Bound));
         return Math.Sqrt(Dispatch.Pointwise<T, ScaledSquaredErrorOperator<T>, ValueMode>(predictions, targets, default, default, new ScaledSquaredErrorOperator<T>(scale), T.One, n));
+    }
+
+    // Each element-wise loss runs through one method for its three forms (value, fused, per element) and for its
+    // shards (Shard): the checks once, then the operator over the elements (Pointwise.Run).
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double MeanSquaredErrorForm<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(output, form, predictions, targets, default);
+        normalization.Check();
+        return Pointwise.Run(predictions, targets, default, output, new SquaredErrorOperator<T>(), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double MeanAbsoluteErrorForm<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(output, form, predictions, targets, default);
+        normalization.Check();
+        return Pointwise.Run(predictions, targets, default, output, new AbsoluteErrorOperator<T>(), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double HuberForm<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> output, T delta, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(output, form, predictions, targets, default);
+        Guard.Positive(delta);
+        normalization.Check();
+        return Pointwise.Run(predictions, targets, default, output, new HuberOperator<T>(delta), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double SmoothL1Form<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> output, T beta, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(output, form, predictions, targets, default);
+        Guard.NonNegative(beta);
+        normalization.Check();
+        // β = 0 is the absolute error (its operator: no division by β).
+        return beta == T.Zero
+            ? Pointwise.Run(predictions, targets, default, output, new AbsoluteErrorOperator<T>(), normalization, form)
+            : Pointwise.Run(predictions, targets, default, output, new SmoothL1Operator<T>(beta), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double LogCoshForm<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(output, form, predictions, targets, default);
+        normalization.Check();
+        return Pointwise.Run(predictions, targets, default, output, new LogCoshOperator<T>(), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double QuantileForm<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> output, T quantile, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(predictions, targets);
+        Guard.Output(output, form, predictions, targets, default);
+        Guard.OpenUnitInterval(quantile);
+        normalization.Check();
+        return Pointwise.Run(predictions, targets, default, output, new QuantileOperator<T>(quantile), normalization, form);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double PoissonNegativeLogLikelihoodForm<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        Guard.SameLength(logRates, targets);
+        Guard.Output(output, form, logRates, targets, default);
+        normalization.Check();
+        return Pointwise.Run(logRates, targets, default, output, new PoissonOperator<T>(), normalization, form);
     }
 }

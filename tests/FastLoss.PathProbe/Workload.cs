@@ -90,6 +90,43 @@ public static class Workload
         Extremes<T>(hash, rng);
         Metrics<T>(hash, rng);
         Objectives<T>(hash, rng);
+        Shards<T>(hash, rng);
+    }
+
+    /// <summary>Shards: an element-wise and a class-weighted row loss over three uneven shards (partials and gradients).</summary>
+    private static void Shards<T>(IncrementalHash hash, Random rng) where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        const int rows = 301, classes = 13, n = rows * classes;
+        T[] x = new T[n], y = new T[n], g = new T[n], classWeights = new T[classes];
+        int[] labels = new int[rows];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = T.CreateTruncating(rng.NextDouble() * 8 - 4);
+            y[i] = T.CreateTruncating(rng.NextDouble() * 8 - 4);
+        }
+        for (int c = 0; c < classes; c++)
+        {
+            classWeights[c] = T.CreateTruncating(0.1 + rng.NextDouble());
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            labels[r] = rng.Next(5) == 0 ? -100 : rng.Next(classes);
+        }
+        int[] cuts = [0, 7, 200, rows];
+        LossPartial weight = LossPartial.Empty, logCosh = LossPartial.Empty, crossEntropy = LossPartial.Empty;
+        for (int s = 0; s < 3; s++)
+        {
+            weight += Shard.LabelWeight<T>(labels.AsSpan(cuts[s]..cuts[s + 1]), classes, classWeights);
+        }
+        for (int s = 0; s < 3; s++)
+        {
+            Range e = (cuts[s] * classes)..(cuts[s + 1] * classes);
+            logCosh += Shard.LogCosh<T>(x.AsSpan(e), y.AsSpan(e), n, g.AsSpan(e));
+            crossEntropy += Shard.CrossEntropy<T>(x.AsSpan(e), labels.AsSpan(cuts[s]..cuts[s + 1]), classes, weight.Weight, y.AsSpan(e), classWeights, labelSmoothing: 0.1);
+        }
+        Add(hash, T.CreateTruncating(logCosh.Mean), g);
+        Add(hash, T.CreateTruncating(crossEntropy.Mean), y);
+        Add(hash, T.CreateTruncating(weight.Weight), [T.CreateTruncating(weight.WeightResidual)]);
     }
 
     /// <summary>Objectives: a cheap and an expensive combination, every form (values, gradient, per-term rows, uncertainty weighting).</summary>

@@ -29,6 +29,10 @@ public abstract class PointwiseLoss
     public abstract T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> gradient, Reduction reduction) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
     public abstract void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
 
+    /// <summary>The partial of a shard (<see cref="FastLoss.Shard"/>): value only, and fused with the batch's weight <c>w</c>.</summary>
+    public abstract LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+    public abstract LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double batchWeight, Span<T> gradient) where T : unmanaged, IBinaryFloatingPointIeee754<T>;
+
     /// <summary>The loss as a term of an <see cref="Objective{T}"/> with <paramref name="weight"/>, or null where it is not one.</summary>
     public virtual ObjectiveTerm<T>? Term<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T> => null;
 
@@ -63,6 +67,8 @@ public abstract class PointwiseLoss
         public override (double, double) Reference(double x, double y) => ((x - y) * (x - y), 2 * (x - y));
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.MeanSquaredError(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.MeanSquaredError(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.MeanSquaredError(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.MeanSquaredError(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.MeanSquaredErrorPerElement(x, y, d);
     }
 
@@ -74,6 +80,8 @@ public abstract class PointwiseLoss
         public override (double, double) Reference(double x, double y) => (Math.Abs(x - y), Sign(x - y));
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.MeanAbsoluteError(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.MeanAbsoluteError(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.MeanAbsoluteError(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.MeanAbsoluteError(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.MeanAbsoluteErrorPerElement(x, y, d);
     }
 
@@ -90,6 +98,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.Huber(x, y, C<T>(Delta), r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.Huber(x, y, g, C<T>(Delta), r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.Huber(x, y, C<T>(Delta));
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.Huber(x, y, w, g, C<T>(Delta));
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.HuberPerElement(x, y, d, C<T>(Delta));
     }
 
@@ -106,6 +116,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.SmoothL1(x, y, C<T>(Beta), r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.SmoothL1(x, y, g, C<T>(Beta), r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.SmoothL1(x, y, C<T>(Beta));
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.SmoothL1(x, y, w, g, C<T>(Beta));
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.SmoothL1PerElement(x, y, d, C<T>(Beta));
     }
 
@@ -117,6 +129,8 @@ public abstract class PointwiseLoss
         public override (double, double) Reference(double x, double y) => (Math.Abs(x - y), Sign(x - y));
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.SmoothL1(x, y, T.Zero, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.SmoothL1(x, y, g, T.Zero, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.SmoothL1(x, y, T.Zero);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.SmoothL1(x, y, w, g, T.Zero);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.SmoothL1PerElement(x, y, d, T.Zero);
     }
 
@@ -131,6 +145,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.LogCosh(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.LogCosh(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.LogCosh(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.LogCosh(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.LogCoshPerElement(x, y, d);
     }
 
@@ -147,6 +163,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.Quantile(x, y, C<T>(Tau), r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.Quantile(x, y, g, C<T>(Tau), r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.Quantile(x, y, C<T>(Tau));
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.Quantile(x, y, w, g, C<T>(Tau));
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.QuantilePerElement(x, y, d, C<T>(Tau));
     }
 
@@ -165,6 +183,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.PoissonNegativeLogLikelihood(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.PoissonNegativeLogLikelihood(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.PoissonNegativeLogLikelihood(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.PoissonNegativeLogLikelihood(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.PoissonNegativeLogLikelihoodPerElement(x, y, d);
     }
 
@@ -184,6 +204,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.BinaryCrossEntropy(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.BinaryCrossEntropy(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.BinaryCrossEntropy(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.BinaryCrossEntropy(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.BinaryCrossEntropyPerElement(x, y, d);
     }
 
@@ -207,6 +229,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.BinaryCrossEntropyWithLogits(x, y, r, positiveWeight: PositiveWeight == 1 ? null : C<T>(PositiveWeight));
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.BinaryCrossEntropyWithLogits(x, y, g, r, positiveWeight: PositiveWeight == 1 ? null : C<T>(PositiveWeight));
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.BinaryCrossEntropyWithLogits(x, y, positiveWeight: PositiveWeight == 1 ? null : C<T>(PositiveWeight));
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.BinaryCrossEntropyWithLogits(x, y, w, g, positiveWeight: PositiveWeight == 1 ? null : C<T>(PositiveWeight));
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.BinaryCrossEntropyWithLogitsPerElement(x, y, d, positiveWeight: PositiveWeight == 1 ? null : C<T>(PositiveWeight));
     }
 
@@ -232,6 +256,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.Hinge(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.Hinge(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.Hinge(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.Hinge(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.HingePerElement(x, y, d);
     }
 
@@ -242,6 +268,8 @@ public abstract class PointwiseLoss
         public override (double, double) Reference(double x, double y) => 1 - y * x > 0 ? ((1 - y * x) * (1 - y * x), -2 * y * (1 - y * x)) : (0, 0);
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.SquaredHinge(x, y, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.SquaredHinge(x, y, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.SquaredHinge(x, y);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.SquaredHinge(x, y, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.SquaredHingePerElement(x, y, d);
     }
 
@@ -271,6 +299,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.SigmoidFocal(x, y, r, Alpha, Gamma);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.SigmoidFocal(x, y, g, r, Alpha, Gamma);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.SigmoidFocal(x, y, Alpha, Gamma);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.SigmoidFocal(x, y, w, g, Alpha, Gamma);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.SigmoidFocalPerElement(x, y, d, Alpha, Gamma);
     }
 
@@ -304,6 +334,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.KullbackLeiblerDivergence(x, y, 1, r);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.KullbackLeiblerDivergence(x, y, 1, g, r);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.KullbackLeiblerDivergence(x, y, 1);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.KullbackLeiblerDivergence(x, y, 1, w, g);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.KullbackLeiblerDivergencePerElement(x, y, d);
     }
 
@@ -321,6 +353,8 @@ public abstract class PointwiseLoss
         }
         public override T Value<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Reduction r) => Loss.KullbackLeiblerDivergence(x, y, 1, r, logTarget: true);
         public override T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> g, Reduction r) => Loss.KullbackLeiblerDivergence(x, y, 1, g, r, logTarget: true);
+        public override LossPartial PartialValue<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) => Shard.KullbackLeiblerDivergence(x, y, 1, logTarget: true);
+        public override LossPartial Partial<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, double w, Span<T> g) => Shard.KullbackLeiblerDivergence(x, y, 1, w, g, logTarget: true);
         public override void PerElement<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => Loss.KullbackLeiblerDivergencePerElement(x, y, d, logTarget: true);
     }
 }

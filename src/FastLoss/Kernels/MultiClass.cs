@@ -13,10 +13,13 @@ internal static class MultiClass
     /// summed weight of the rows that count: the denominator of <c>Mean</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double LabelWeightTotal<T>(ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex)
+    public static CompensatedSum LabelWeightTotal<T>(ReadOnlySpan<int> labels, int classes, ReadOnlySpan<T> classWeights, int ignoreIndex)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        double total = 0;
+        // Without class weights the total is a count (exact); with them it is summed with compensation (see
+        // CompensatedSum), so that the merged totals of any shards of the rows are this one.
+        int counted = 0;
+        CompensatedSum total = default;
         for (int r = 0; r < labels.Length; r++)
         {
             int label = labels[r];
@@ -29,7 +32,18 @@ internal static class MultiClass
                 throw new ArgumentOutOfRangeException(nameof(labels), label,
                     $"labels[{r}] (row {r}) is {label}, outside [0, {classes}) and not ignoreIndex ({ignoreIndex}).");
             }
-            total += classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[label]);
+            if (classWeights.IsEmpty)
+            {
+                counted++;
+            }
+            else
+            {
+                total.Add(double.CreateTruncating(classWeights[label]));
+            }
+        }
+        if (classWeights.IsEmpty)
+        {
+            total.High = counted;
         }
         return total;
     }
