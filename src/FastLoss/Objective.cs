@@ -24,6 +24,7 @@ namespace FastLoss;
 public sealed class Objective<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly ObjectiveTerm<T>[] _terms;
+    private readonly TermPair<T>?[] _pairs; // [k]: terms k and k + 1 run as one
 
     /// <summary>An objective of <paramref name="terms"/>, each reduced by its mean.</summary>
     /// <param name="terms">One to eight terms, from <see cref="ObjectiveTerm"/>.</param>
@@ -58,6 +59,14 @@ public sealed class Objective<T> where T : unmanaged, IBinaryFloatingPointIeee75
             }
         }
         _terms = (ObjectiveTerm<T>[])terms.Clone();
+        _pairs = new TermPair<T>?[_terms.Length];
+        for (int k = 0; k + 1 < _terms.Length; k++)
+        {
+            if (_terms[k].PairWith(_terms[k + 1]) is TermPair<T> pair)
+            {
+                _pairs[k++] = pair;
+            }
+        }
         Reduction = reduction;
     }
 
@@ -200,7 +209,7 @@ public sealed class Objective<T> where T : unmanaged, IBinaryFloatingPointIeee75
             {
                 scales[k] = T.CreateTruncating(Reduction == Reduction.Mean ? weights[k] / n : weights[k]);
             }
-            ObjectiveDriver.Run(_terms, input, target, gradient, termGradients, outputs, scales.Slice(0, Count), divisor, values);
+            ObjectiveDriver.Run(_terms, _pairs, input, target, gradient, termGradients, outputs, scales.Slice(0, Count), divisor, values);
         }
         double total = 0;
         for (int k = 0; k < Count; k++)

@@ -52,6 +52,65 @@ public class ObjectiveTests
         }
     }
 
+    /// <summary>
+    /// Adjacent losses of logits run as one pair (their logistic pieces once): with weights 1 and Mean, each term's
+    /// value is the single loss's and the gradient is ((g₀ + g₁) + g₂) of the single losses' gradients, bit for bit,
+    /// with the pair first, after another term, or twice; each per-term row is the single loss's gradient.
+    /// </summary>
+    [Theory]
+    [InlineData("BinaryCrossEntropyWithLogits", "SigmoidFocal")]
+    [InlineData("SigmoidFocal(gamma=1.5)", "BinaryCrossEntropyWithLogits(pw=2.5)")]
+    [InlineData("MeanSquaredError", "BinaryCrossEntropyWithLogits", "SigmoidFocal(alpha off, gamma=0.5)")]
+    [InlineData("SigmoidFocal", "SigmoidFocal(gamma=1.5)", "BinaryCrossEntropyWithLogits", "BinaryCrossEntropyWithLogits(pw=2.5)", "Huber")]
+    public void PairedLogitTermsHaveTheSingleLossesBits(params string[] names)
+    {
+        PointwiseLoss[] losses = [.. names.Select(Find)];
+        EveryPath.Run(path =>
+        {
+            Paired<float>(losses, path);
+            Paired<double>(losses, path);
+        });
+    }
+
+    private static void Paired<T>(PointwiseLoss[] losses, KernelPath path) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Objective<T> objective = new([.. losses.Select(l => l.Term(T.One)!)]);
+        int k0 = losses.Length;
+        foreach (int n in new[] { 1, 63, 64, 1000, 5000, 70_001 })
+        {
+            // Inputs every term accepts: logits in [−4, 4), targets in [0, 1] (the focal loss's domain).
+            (T[] x, T[] y) = PointwiseTests<T>.Inputs(Find("SigmoidFocal"), n, seed: n + 1);
+            T[][] singles = [.. losses.Select(_ => new T[n])];
+            T[] values = new T[k0], expectedValues = new T[k0];
+            for (int k = 0; k < k0; k++)
+            {
+                expectedValues[k] = losses[k].Fused<T>(x, y, singles[k], Reduction.Mean);
+            }
+            T[] gradient = new T[n], rows = new T[k0 * n], sum = new T[n];
+            objective.Evaluate(x, y, gradient, values);
+            string where = $"{string.Join(" + ", losses.Select(l => l.Name))} {typeof(T).Name} n={n} on {path}";
+            for (int k = 0; k < k0; k++)
+            {
+                Assert.True(Same(expectedValues[k], values[k]), $"{where}: term {k} value {values[k]}, single loss {expectedValues[k]}");
+            }
+            for (int i = 0; i < n; i++)
+            {
+                T expected = singles[0][i];
+                for (int k = 1; k < k0; k++)
+                {
+                    expected += singles[k][i];
+                }
+                Assert.True(Same(expected, gradient[i]), $"{where}: gradient[{i}] {gradient[i]}, single losses added {expected}");
+            }
+            objective.EvaluatePerTerm(x, y, rows, sum, values);
+            for (int k = 0; k < k0; k++)
+            {
+                Check.SameBits<T>(singles[k], rows.AsSpan(k * n, n), $"{where}: row {k}");
+            }
+            Check.SameBits<T>(gradient, sum, $"{where}: sum of the rows");
+        }
+    }
+
     [Theory]
     [InlineData("MeanSquaredError", "MeanAbsoluteError", "Huber")]
     [InlineData("LogCosh", "Quantile", "SmoothL1")]

@@ -4,6 +4,22 @@ using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
 
+/// <summary>σ(x), σ(−x) and log(1 + e^−|x|) of a vector of logits (<see cref="Logistic.Split"/>): what the logit losses share.</summary>
+internal struct LogisticPieces<TVec> where TVec : struct
+{
+    public TVec Sigmoid, SigmoidOfNegative, Log1pOfExpMinusAbs;
+}
+
+/// <summary>
+/// A loss of logits computed from <see cref="LogisticPieces{TVec}"/>: two such terms of an objective over the same
+/// logits compute the pieces once (<see cref="LogisticPair{T, TFirst, TSecond}"/>), each term with the bits of its own.
+/// </summary>
+internal interface ILogisticLoss<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>The loss of logits <paramref name="x"/> (and, if asked, its derivative times <paramref name="scale"/>) from their pieces.</summary>
+    TVec FromPieces<TVec>(TVec x, TVec y, TVec w, in LogisticPieces<TVec> pieces, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>;
+}
+
 /// <summary>Stable pieces of the logistic function shared by the logit losses.</summary>
 internal static class Logistic
 {
@@ -101,7 +117,7 @@ internal readonly struct BinaryCrossEntropyOperator<T, TWeights> : IPointwiseLos
 /// w((1 − t)x + (1 + (pw − 1)t)·softplus(−x)) (in the form of <see cref="Logistic.CrossEntropy"/>); gradient
 /// w((1 + (pw − 1)t)σ(x) − pw·t).
 /// </summary>
-internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights, TPositiveWeight>(T positiveWeight) : IPointwiseLoss<T>
+internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights, TPositiveWeight>(T positiveWeight) : ILogisticLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
     where TPositiveWeight : struct, IFlag
@@ -123,8 +139,16 @@ internal readonly struct BinaryCrossEntropyWithLogitsOperator<T, TWeights, TPosi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
+        LogisticPieces<TVec> pieces;
+        Logistic.Split<TVec, T>(x, out pieces.Sigmoid, out pieces.SigmoidOfNegative, out pieces.Log1pOfExpMinusAbs);
+        return FromPieces(x, y, w, in pieces, scale, out gradient, computeGradient);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec FromPieces<TVec>(TVec x, TVec y, TVec w, in LogisticPieces<TVec> pieces, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
+    {
         TVec one = TVec.CreateConstant(1.0);
-        Logistic.Split<TVec, T>(x, out TVec sigmoid, out _, out TVec log1pE);
+        TVec sigmoid = pieces.Sigmoid, log1pE = pieces.Log1pOfExpMinusAbs;
         TVec loss, g;
         if (TPositiveWeight.Value)
         {
@@ -194,7 +218,7 @@ internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
 /// p(1 − t) + σ(−x)·t, so it keeps full relative accuracy when p saturates. The power m^γ is
 /// <typeparamref name="TFocusing"/>'s, so that each γ compiles to a kernel of its own size.
 /// </summary>
-internal readonly struct SigmoidFocalOperator<T, TFocusing>(T alpha, T gamma) : IPointwiseLoss<T>
+internal readonly struct SigmoidFocalOperator<T, TFocusing>(T alpha, T gamma) : ILogisticLoss<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TFocusing : struct, IFocusing
 {
@@ -209,8 +233,16 @@ internal readonly struct SigmoidFocalOperator<T, TFocusing>(T alpha, T gamma) : 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec Compute<TVec>(TVec x, TVec y, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
     {
+        LogisticPieces<TVec> pieces;
+        Logistic.Split<TVec, T>(x, out pieces.Sigmoid, out pieces.SigmoidOfNegative, out pieces.Log1pOfExpMinusAbs);
+        return FromPieces(x, y, default, in pieces, scale, out gradient, computeGradient);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec FromPieces<TVec>(TVec x, TVec y, TVec w, in LogisticPieces<TVec> pieces, TVec scale, out TVec gradient, bool computeGradient) where TVec : struct, IVec<TVec, T>
+    {
         TVec one = TVec.CreateConstant(1.0);
-        Logistic.Split<TVec, T>(x, out TVec p, out TVec q, out TVec log1pE);
+        TVec p = pieces.Sigmoid, q = pieces.SigmoidOfNegative, log1pE = pieces.Log1pOfExpMinusAbs;
         TVec ce = Logistic.CrossEntropy<TVec, T>(x, y, y, log1pE);
         TVec m = p * (one - y) + q * y;           // 1 − p_t
         TVec g = TVec.Create(gamma);

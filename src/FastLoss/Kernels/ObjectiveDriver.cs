@@ -20,6 +20,8 @@ namespace FastLoss.Kernels;
 /// by segment (<see cref="PointwiseDriver.SegmentLength"/>), so that each term's value has the bits of the single
 /// loss's call; the gradient is <c>((s₀g₀ + s₁g₁) + s₂g₂) + …</c> in term order, each <c>sₖ = wₖ/n</c> (Mean) or
 /// <c>wₖ</c> (Sum) rounded once. Every path gives the same bits.</para>
+/// <para>Adjacent terms that share work (two losses of logits: <see cref="TermPair{T}"/>) run as one, each with the
+/// bits it has alone: σ(x), σ(−x) and log1p(e^−|x|) once for both.</para>
 /// </remarks>
 internal static unsafe class ObjectiveDriver
 {
@@ -40,6 +42,7 @@ internal static unsafe class ObjectiveDriver
     private struct Job<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         public ObjectiveTerm<T>[] Terms;
+        public TermPair<T>?[] Pairs;
         public KernelPath Path;
         public Outputs Outputs;
         public T* X, Y, Gradient, TermGradients;
@@ -60,7 +63,7 @@ internal static unsafe class ObjectiveDriver
     /// <paramref name="divisor"/> (n for a mean, 1 for a sum), as the single loss computes it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T>(ObjectiveTerm<T>[] terms, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> gradient, Span<T> termGradients, Outputs outputs,
+    public static void Run<T>(ObjectiveTerm<T>[] terms, TermPair<T>?[] pairs, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> gradient, Span<T> termGradients, Outputs outputs,
         scoped ReadOnlySpan<T> scales, double divisor, Span<double> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -70,7 +73,7 @@ internal static unsafe class ObjectiveDriver
         {
             Job<T> job = new()
             {
-                Terms = terms, Path = KernelPaths.Active, Outputs = outputs,
+                Terms = terms, Pairs = pairs, Path = KernelPaths.Active, Outputs = outputs,
                 X = px, Y = py, Gradient = pg, TermGradients = pt, Length = n, Rho = Constant.Of<T>(rho),
             };
             for (int k = 0; k < terms.Length; k++)
@@ -144,6 +147,25 @@ internal static unsafe class ObjectiveDriver
                     default:
                         mode = TermOutput.None;
                         break;
+                }
+                if (job.Pairs[k] is TermPair<T> pair)
+                {
+                    // Terms k and k + 1 as one: the second's gradient added to the first's, or into its own row.
+                    bool separate = job.Outputs == Outputs.PerTerm;
+                    ref T output2 = ref separate ? ref job.TermGradients[(nuint)(k + 1) * job.Length + at] : ref Unsafe.NullRef<T>();
+                    if (whole != 0)
+                    {
+                        pair.Run(path, false, ref x, ref y, ref output, ref output2, whole / block, job.Scales[k], job.Scales[k + 1], job.Rho, mode, separate, ref sums[k], ref sums[k + 1]);
+                    }
+                    if (whole < length)
+                    {
+                        pair.Run(path, true, ref Unsafe.Add(ref x, whole), ref Unsafe.Add(ref y, whole),
+                            ref mode == TermOutput.None ? ref output : ref Unsafe.Add(ref output, whole),
+                            ref separate ? ref Unsafe.Add(ref output2, whole) : ref output2,
+                            length - whole, job.Scales[k], job.Scales[k + 1], job.Rho, mode, separate, ref sums[k], ref sums[k + 1]);
+                    }
+                    k++;
+                    continue;
                 }
                 ObjectiveTerm<T> term = terms[k];
                 if (whole != 0)

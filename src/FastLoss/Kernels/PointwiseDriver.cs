@@ -159,7 +159,7 @@ internal readonly struct AddGradientMode : IPassMode
 /// <see cref="ScalarSegment"/>, with the same lanes. Nothing depends on where the data sits: loads are unaligned
 /// (peeling to a 64-byte boundary measured no faster, and would tie the blocks to the address).</para>
 /// </remarks>
-internal static class PointwiseDriver
+internal static partial class PointwiseDriver
 {
     /// <summary>The library's logical width in lanes of <typeparamref name="T"/>: 64 bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
