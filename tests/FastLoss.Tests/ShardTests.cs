@@ -86,6 +86,46 @@ public class ShardTests
         }
     }
 
+    [Fact]
+    public void WeightedBinaryShardsMergeIntoTheOneCall()
+    {
+        EveryPath.Run(path =>
+        {
+            Weighted<float>(path);
+            Weighted<double>(path);
+        });
+    }
+
+    private static void Weighted<T>(KernelPath path) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        const int n = 3001;
+        Random rng = new(9);
+        T[] p = Check.Convert<T>([.. Enumerable.Range(0, n).Select(_ => rng.NextDouble())]);
+        T[] logits = Check.Convert<T>([.. Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 12 - 6)]);
+        T[] t = Check.Convert<T>([.. Enumerable.Range(0, n).Select(_ => (double)rng.Next(2))]);
+        T[] w = Check.Convert<T>([.. Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 3)]);
+        T pw = T.CreateTruncating(2.5);
+        T[] bceGradient = new T[n], logitGradient = new T[n];
+        double bce = Check.D(Loss.BinaryCrossEntropy<T>(p, t, bceGradient, Reduction.Mean, w));
+        double withLogits = Check.D(Loss.BinaryCrossEntropyWithLogits<T>(logits, t, logitGradient, Reduction.Mean, w, pw));
+        foreach (int[] cuts in Splits(n, seed: 4))
+        {
+            string where = $"weighted BCE {typeof(T).Name} shards [{string.Join(",", cuts)}] on {path}";
+            T[] g1 = new T[n], g2 = new T[n];
+            LossPartial a = LossPartial.Empty, b = LossPartial.Empty;
+            for (int s = 0; s + 1 < cuts.Length; s++)
+            {
+                Range r = cuts[s]..cuts[s + 1];
+                a += Shard.BinaryCrossEntropy<T>(p.AsSpan(r), t.AsSpan(r), n, g1.AsSpan(r), w.AsSpan(r));
+                b += Shard.BinaryCrossEntropyWithLogits<T>(logits.AsSpan(r), t.AsSpan(r), n, g2.AsSpan(r), w.AsSpan(r), pw);
+            }
+            Check.Close(bce, a.Mean, Tolerance<T>() * bce, where);
+            Check.Close(withLogits, b.Mean, Tolerance<T>() * withLogits, where + " with logits");
+            Check.SameBits<T>(bceGradient, g1, where + ": gradient");
+            Check.SameBits<T>(logitGradient, g2, where + ": gradient with logits");
+        }
+    }
+
     private static LossPartial MergedBackwards(LossPartial[] partials)
     {
         LossPartial total = LossPartial.Empty;
