@@ -54,6 +54,32 @@ public class SampleTests
         }
     }
 
+    /// <summary>
+    /// The runs follow PyTorch's own (TestData/trajectories, made by the script there with PyTorch 1.13): every
+    /// printed loss to 1e-5 relative in float and 1e-9 in double (the matrix products add in other orders), the
+    /// accuracy exactly.
+    /// </summary>
+    [Theory]
+    [InlineData("digits")]
+    [InlineData("breast-cancer")]
+    public void TrajectoriesAreTorchs(string name)
+    {
+        foreach (bool useDouble in new[] { false, true })
+        {
+            string file = Path.Combine(AppContext.BaseDirectory, "TestData", "trajectories", $"{name}-{(useDouble ? "double" : "float")}.txt");
+            string[] torch = File.ReadAllLines(file);
+            string[] ours = useDouble ? Run<double>(name, 200) : Run<float>(name, 200);
+            Assert.Equal(torch.Length, ours.Length);
+            for (int i = 0; i < torch.Length; i++)
+            {
+                Assert.Equal(string.Join(' ', torch[i].Split(' ')[..^1]), string.Join(' ', ours[i].Split(' ')[..^1]));
+                double expected = Value(torch[i]), actual = Value(ours[i]);
+                double tolerance = torch[i].StartsWith("accuracy", StringComparison.Ordinal) ? 0 : useDouble ? 1e-9 : 1e-5;
+                Assert.True(Math.Abs(expected - actual) <= tolerance * Math.Abs(expected), $"{name} line {i}: ours {ours[i]}, PyTorch {torch[i]}");
+            }
+        }
+    }
+
     [Fact]
     public void DigitsInFloatAndDoubleAgreeAfter200Steps()
     {
