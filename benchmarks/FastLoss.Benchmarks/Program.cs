@@ -123,7 +123,7 @@ public static class Program
     /// <summary>
     /// The quick default: the figures the project reports, one size per cache level where it matters; every path
     /// under its own setting for MSE 64K and cross-entropy 256×1000; R² over 1M floats; the objective 0.5·BCE with logits +
-    /// 0.5·focal over 1M floats; one core against all for BCE with logits 16M;
+    /// 0.5·focal over 1M floats; a training step of the digits sample with each loss; one core against all for BCE with logits 16M;
     /// the first calls of a new process. One table per benchmark class.
     /// </summary>
     private static BenchmarkRunInfo[] QuickSubset(IConfig config)
@@ -157,13 +157,17 @@ public static class Program
             {
                 return (string)p["Case"] == "0.5 BCEWithLogits + 0.5 Focal 1M";
             }
+            if (type == nameof(TrainingSteps))
+            {
+                return (string)p["Trainer"] == "digits";
+            }
             if (type == nameof(Scaling))
             {
                 return (string)p["Kernel"] == "BCEWithLogits 16M";
             }
             return type is nameof(Rooflines) or nameof(ColdStart);
         }
-        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Metrics), typeof(Objectives), typeof(Rooflines), typeof(Scaling)];
+        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Metrics), typeof(Objectives), typeof(TrainingSteps), typeof(Rooflines), typeof(Scaling)];
         // Paths and ColdStart run in processes of their own (their jobs), not in the quick in-process job.
         return types
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))

@@ -62,7 +62,7 @@ public sealed class BreastCancer<T> : Trainer<T> where T : unmanaged, IBinaryFlo
             loss = _collective.Merge(Shard.BinaryCrossEntropyWithLogits<T>(_logits, _targets, _batchRows, _dLogits)).Value<T>();
         }
         // dw = Xᵀ·g, db = Σg.
-        Dense.TransposeMultiply<T>(_x, Features, _dLogits, 1, _gradients.AsSpan(0, Features));
+        Dense.WeightGradient<T>(_x, _dLogits, _gradients.AsSpan(0, Features), Features, 1);
         Dense.ColumnSums<T>(_dLogits, 1, _gradients.AsSpan(Features));
         _collective?.SumInPlace<T>(_gradients);
         Dense.Descend<T>(_parameters, _gradients, _rate);

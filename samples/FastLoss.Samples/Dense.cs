@@ -4,73 +4,70 @@ using System.Numerics.Tensors;
 
 namespace FastLoss.Samples;
 
-/// <summary>The few dense operations the trainers need, row-major, allocation-free, in a fixed order.</summary>
+/// <summary>
+/// The dense operations of a linear layer, row-major, allocation-free, in a fixed order. Weights are laid out as
+/// PyTorch's <c>nn.Linear</c> keeps them, <c>[outputs × inputs]</c>, so that every inner step is a long vector operation
+/// (a dot product or an axpy over the inputs).
+/// </summary>
 public static class Dense
 {
-    /// <summary>c[n×k] = a[n×d]·b[d×k] + bias[k] (bias may be empty).</summary>
-    public static void MultiplyAddBias<T>(ReadOnlySpan<T> a, int d, ReadOnlySpan<T> b, int k, ReadOnlySpan<T> bias, Span<T> c)
+    /// <summary>Forward: y[n×out] = x[n×in]·wᵀ + bias (bias may be empty).</summary>
+    public static void Linear<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> bias, Span<T> y, int inputs, int outputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = c.Length / k;
+        int n = y.Length / outputs;
         for (int i = 0; i < n; i++)
         {
-            Span<T> row = c.Slice(i * k, k);
-            if (bias.IsEmpty)
+            ReadOnlySpan<T> xi = x.Slice(i * inputs, inputs);
+            for (int o = 0; o < outputs; o++)
             {
-                row.Clear();
-            }
-            else
-            {
-                bias.CopyTo(row);
-            }
-            ReadOnlySpan<T> ai = a.Slice(i * d, d);
-            for (int j = 0; j < d; j++)
-            {
-                TensorPrimitives.MultiplyAdd(b.Slice(j * k, k), ai[j], row, row);
+                T dot = TensorPrimitives.Dot(xi, w.Slice(o * inputs, inputs));
+                y[i * outputs + o] = bias.IsEmpty ? dot : dot + bias[o];
             }
         }
     }
 
-    /// <summary>c[d×k] = a[n×d]ᵀ·g[n×k] (the gradient of the weights of <see cref="MultiplyAddBias"/>).</summary>
-    public static void TransposeMultiply<T>(ReadOnlySpan<T> a, int d, ReadOnlySpan<T> g, int k, Span<T> c)
+    /// <summary>The weights' gradient: dw[out×in] = gᵀ·x (each row of x added to the output rows, scaled by g).</summary>
+    public static void WeightGradient<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> g, Span<T> dw, int inputs, int outputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = g.Length / k;
-        c.Clear();
+        int n = g.Length / outputs;
+        dw.Clear();
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<T> gi = g.Slice(i * k, k), ai = a.Slice(i * d, d);
-            for (int j = 0; j < d; j++)
+            ReadOnlySpan<T> xi = x.Slice(i * inputs, inputs);
+            for (int o = 0; o < outputs; o++)
             {
-                Span<T> cj = c.Slice(j * k, k);
-                TensorPrimitives.MultiplyAdd(gi, ai[j], cj, cj);
+                Span<T> row = dw.Slice(o * inputs, inputs);
+                TensorPrimitives.MultiplyAdd(xi, g[i * outputs + o], row, row);
             }
         }
     }
 
-    /// <summary>c[n×d] = g[n×k]·b[d×k]ᵀ (the gradient of the input of <see cref="MultiplyAddBias"/>).</summary>
-    public static void MultiplyTransposed<T>(ReadOnlySpan<T> g, int k, ReadOnlySpan<T> b, int d, Span<T> c)
+    /// <summary>The input's gradient: dx[n×in] = g·w.</summary>
+    public static void InputGradient<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> w, Span<T> dx, int inputs, int outputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = g.Length / k;
+        int n = g.Length / outputs;
+        dx.Slice(0, n * inputs).Clear();
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<T> gi = g.Slice(i * k, k);
-            for (int j = 0; j < d; j++)
+            Span<T> row = dx.Slice(i * inputs, inputs);
+            for (int o = 0; o < outputs; o++)
             {
-                c[i * d + j] = TensorPrimitives.Dot(gi, b.Slice(j * k, k));
+                TensorPrimitives.MultiplyAdd(w.Slice(o * inputs, inputs), g[i * outputs + o], row, row);
             }
         }
     }
 
-    /// <summary>sums[k] = the column sums of g[n×k] (the gradient of a bias).</summary>
-    public static void ColumnSums<T>(ReadOnlySpan<T> g, int k, Span<T> sums)
+    /// <summary>The bias's gradient: sums[out] = the column sums of g[n×out].</summary>
+    public static void ColumnSums<T>(ReadOnlySpan<T> g, int outputs, Span<T> sums)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         sums.Clear();
-        for (int i = 0; i < g.Length; i += k)
+        for (int i = 0; i < g.Length; i += outputs)
         {
-            TensorPrimitives.Add(sums, g.Slice(i, k), sums);
+            TensorPrimitives.Add(sums, g.Slice(i, outputs), sums);
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class Diabetes<T> : Trainer<T> where T : unmanaged, IBinaryFloatin
     {
         Predict(_x, _predictions);
         T loss = _objective.Evaluate(_predictions, _y, _dPredictions);
-        Dense.TransposeMultiply<T>(_x, Features, _dPredictions, 1, _gradients.AsSpan(0, Features));
+        Dense.WeightGradient<T>(_x, _dPredictions, _gradients.AsSpan(0, Features), Features, 1);
         Dense.ColumnSums<T>(_dPredictions, 1, _gradients.AsSpan(Features));
         Dense.Descend<T>(_parameters, _gradients, _rate);
         return loss;

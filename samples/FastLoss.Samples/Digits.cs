@@ -5,7 +5,8 @@ using System.Numerics.Tensors;
 namespace FastLoss.Samples;
 
 /// <summary>
-/// Softmax regression on the 1797 digits: features = pixels / 16, W[64×10] = 0, b[10] = 0, full-batch gradient
+/// Softmax regression on the 1797 digits: features = pixels / 16, W[64×10] = 0 (kept transposed, [10×64], as
+/// nn.Linear keeps it), b[10] = 0, full-batch gradient
 /// descent, learning rate 0.5, 200 steps, loss = mean cross-entropy over all rows (FastLoss's fused
 /// <see cref="FastLoss.Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Span{T}, Reduction, ReadOnlySpan{T}, int, double)"/>);
 /// dW = Xᵀ·∂L/∂logits, db = its column sums. Data-parallel: this process's contiguous shard of the rows, its
@@ -15,14 +16,17 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
 {
     public const int Features = 64, Classes = 10;
     private readonly ICollective? _collective;
+    private readonly CrossEntropyLoss<T>? _loss;
     private readonly int _batchRows, _rows;
     private readonly T[] _x, _logits, _dLogits, _parameters, _gradients;
     private readonly int[] _labels;
     private readonly T _rate = T.CreateTruncating(0.5);
 
     /// <param name="collective">The processes of a data-parallel run (null: this process alone, the plain losses).</param>
-    public Digits(ICollective? collective = null)
+    /// <param name="loss">Another cross-entropy in place of FastLoss's (one process only): the training-step benchmark's.</param>
+    public Digits(ICollective? collective = null, CrossEntropyLoss<T>? loss = null)
     {
+        _loss = loss;
         Dataset data = Datasets.Digits();
         _collective = collective;
         _batchRows = data.Rows;
@@ -40,7 +44,7 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
         }
         _logits = new T[_rows * Classes];
         _dLogits = new T[_rows * Classes];
-        // W then b, and their gradients likewise: one span to sum over the processes.
+        // Wᵀ then b, and their gradients likewise: one span to sum over the processes.
         _parameters = new T[Features * Classes + Classes];
         _gradients = new T[Features * Classes + Classes];
     }
@@ -52,9 +56,13 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
 
     public override T Step(int step)
     {
-        Dense.MultiplyAddBias<T>(_x, Features, W, Classes, B, _logits);
+        Dense.Linear<T>(_x, W, B, _logits, Features, Classes);
         T loss;
-        if (_collective is null)
+        if (_loss is not null)
+        {
+            loss = _loss(_logits, _labels, Classes, _dLogits, 0);
+        }
+        else if (_collective is null)
         {
             loss = FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes, _dLogits);
         }
@@ -63,7 +71,7 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
             LossPartial part = Shard.CrossEntropy<T>(_logits, _labels, Classes, _batchRows, _dLogits);
             loss = _collective.Merge(part).Value<T>();
         }
-        Dense.TransposeMultiply<T>(_x, Features, _dLogits, Classes, _gradients.AsSpan(0, Features * Classes));
+        Dense.WeightGradient<T>(_x, _dLogits, _gradients.AsSpan(0, Features * Classes), Features, Classes);
         Dense.ColumnSums<T>(_dLogits, Classes, _gradients.AsSpan(Features * Classes));
         _collective?.SumInPlace<T>(_gradients);
         Dense.Descend<T>(_parameters, _gradients, _rate);
@@ -72,7 +80,7 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
 
     public override T Loss()
     {
-        Dense.MultiplyAddBias<T>(_x, Features, W, Classes, B, _logits);
+        Dense.Linear<T>(_x, W, B, _logits, Features, Classes);
         return _collective is null
             ? FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes)
             : _collective.Merge(Shard.CrossEntropy<T>(_logits, _labels, Classes)).Value<T>();
@@ -80,7 +88,7 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
 
     public override (string Name, double Value) Score()
     {
-        Dense.MultiplyAddBias<T>(_x, Features, W, Classes, B, _logits);
+        Dense.Linear<T>(_x, W, B, _logits, Features, Classes);
         double accuracy = _rows == 0 ? 0 : Metric.Accuracy<T>(_logits, _labels, Classes);
         Span<double> correct = [accuracy * _rows, _rows];
         _collective?.SumInPlace(correct);
@@ -90,7 +98,12 @@ public sealed class Digits<T> : Trainer<T> where T : unmanaged, IBinaryFloatingP
     /// <summary>The logits of the training rows for the current parameters (for tests and the benchmark).</summary>
     public ReadOnlySpan<T> Logits => _logits;
 
-    /// <summary>The parameters: W[64×10] row-major, then b[10].</summary>
+    /// <summary>The loss of the last step's logits again, into a scratch gradient (the benchmark's loss alone).</summary>
+    public T LossOfLogits(Span<T> gradient) => _loss is null
+        ? FastLoss.Loss.CrossEntropy<T>(_logits, _labels, Classes, gradient)
+        : _loss(_logits, _labels, Classes, gradient, 0);
+
+    /// <summary>The parameters: Wᵀ[10×64] row-major, then b[10].</summary>
     public ReadOnlySpan<T> Parameters => _parameters;
 
     /// <summary>The training rows' pixels / 16 and labels (for the benchmark's other losses).</summary>

@@ -24,10 +24,14 @@ public sealed class DigitsMlp<T> : Trainer<T> where T : unmanaged, IBinaryFloati
     private readonly T[] _batchX, _hidden, _logits, _dLogits, _dHidden, _allHidden, _allLogits, _testHidden, _testLogits;
     private readonly int[] _batchLabels;
     private readonly Random _shuffle = new(7);
+    private readonly CrossEntropyLoss<T>? _loss;
+    private int _lastRows; // the rows of the last step's minibatch
     private readonly T _rate = T.CreateTruncating(0.05), _momentum = T.CreateTruncating(0.9);
 
-    public DigitsMlp()
+    /// <param name="loss">Another cross-entropy in place of FastLoss's: the training-step benchmark's.</param>
+    public DigitsMlp(CrossEntropyLoss<T>? loss = null)
     {
+        _loss = loss;
         Dataset data = Datasets.Digits();
         int[] order = Datasets.Permutation(data.Rows, seed: 0);
         int train = data.Rows * 8 / 10;
@@ -85,7 +89,8 @@ public sealed class DigitsMlp<T> : Trainer<T> where T : unmanaged, IBinaryFloati
 
     public override int Steps => Epochs * BatchesPerEpoch;
 
-    // The parameters in one span: W1[64×128], b1[128], W2[128×10], b2[10] (and the gradients and velocities likewise).
+    // The parameters in one span: W1[128×64], b1[128], W2[10×128], b2[10] ([outputs × inputs], as nn.Linear; the
+    // gradients and velocities likewise).
     private Span<T> W1 => _parameters.AsSpan(0, Inputs * Hidden);
     private Span<T> B1 => _parameters.AsSpan(Inputs * Hidden, Hidden);
     private Span<T> W2 => _parameters.AsSpan(Inputs * Hidden + Hidden, Hidden * Classes);
@@ -93,9 +98,9 @@ public sealed class DigitsMlp<T> : Trainer<T> where T : unmanaged, IBinaryFloati
 
     private void Forward(ReadOnlySpan<T> x, Span<T> hidden, Span<T> logits)
     {
-        Dense.MultiplyAddBias<T>(x, Inputs, W1, Hidden, B1, hidden);
+        Dense.Linear<T>(x, W1, B1, hidden, Inputs, Hidden);
         TensorPrimitives.Max(hidden, T.Zero, hidden);
-        Dense.MultiplyAddBias<T>(hidden, Hidden, W2, Classes, B2, logits);
+        Dense.Linear<T>(hidden, W2, B2, logits, Hidden, Classes);
     }
 
     public override T Step(int step)
@@ -106,6 +111,7 @@ public sealed class DigitsMlp<T> : Trainer<T> where T : unmanaged, IBinaryFloati
             _shuffle.Shuffle(_order);
         }
         int start = batch * BatchSize, rows = Math.Min(BatchSize, _labels.Length - start);
+        _lastRows = rows;
         for (int r = 0; r < rows; r++)
         {
             int row = _order[start + r];
@@ -115,11 +121,13 @@ public sealed class DigitsMlp<T> : Trainer<T> where T : unmanaged, IBinaryFloati
         Span<T> x = _batchX.AsSpan(0, rows * Inputs), hidden = _hidden.AsSpan(0, rows * Hidden);
         Span<T> logits = _logits.AsSpan(0, rows * Classes), dLogits = _dLogits.AsSpan(0, rows * Classes), dHidden = _dHidden.AsSpan(0, rows * Hidden);
         Forward(x, hidden, logits);
-        T loss = FastLoss.Loss.CrossEntropy<T>(logits, _batchLabels.AsSpan(0, rows), Classes, dLogits, labelSmoothing: Smoothing);
+        T loss = _loss is null
+            ? FastLoss.Loss.CrossEntropy<T>(logits, _batchLabels.AsSpan(0, rows), Classes, dLogits, labelSmoothing: Smoothing)
+            : _loss(logits, _batchLabels.AsSpan(0, rows), Classes, dLogits, Smoothing);
         Span<T> g = _gradients;
-        Dense.TransposeMultiply<T>(hidden, Hidden, dLogits, Classes, g.Slice(Inputs * Hidden + Hidden, Hidden * Classes));
+        Dense.WeightGradient<T>(hidden, dLogits, g.Slice(Inputs * Hidden + Hidden, Hidden * Classes), Hidden, Classes);
         Dense.ColumnSums<T>(dLogits, Classes, g.Slice(Inputs * Hidden + Hidden + Hidden * Classes, Classes));
-        Dense.MultiplyTransposed<T>(dLogits, Classes, W2, Hidden, dHidden);
+        Dense.InputGradient<T>(dLogits, W2, dHidden, Hidden, Classes);
         // ReLU's derivative: 0 where the unit was off.
         for (int i = 0; i < dHidden.Length; i++)
         {
@@ -128,12 +136,21 @@ public sealed class DigitsMlp<T> : Trainer<T> where T : unmanaged, IBinaryFloati
                 dHidden[i] = T.Zero;
             }
         }
-        Dense.TransposeMultiply<T>(x, Inputs, dHidden, Hidden, g.Slice(0, Inputs * Hidden));
+        Dense.WeightGradient<T>(x, dHidden, g.Slice(0, Inputs * Hidden), Inputs, Hidden);
         Dense.ColumnSums<T>(dHidden, Hidden, g.Slice(Inputs * Hidden, Hidden));
         // v = μv + g; p −= lr·v.
         TensorPrimitives.MultiplyAdd(_velocity, _momentum, g, _velocity);
         Dense.Descend<T>(_parameters, _velocity, _rate);
         return loss;
+    }
+
+    /// <summary>The loss of the last step's minibatch logits again, into a scratch gradient (the benchmark's loss alone).</summary>
+    public T LossOfLastBatch(Span<T> gradient)
+    {
+        int rows = _lastRows;
+        return _loss is null
+            ? FastLoss.Loss.CrossEntropy<T>(_logits.AsSpan(0, rows * Classes), _batchLabels.AsSpan(0, rows), Classes, gradient.Slice(0, rows * Classes), labelSmoothing: Smoothing)
+            : _loss(_logits.AsSpan(0, rows * Classes), _batchLabels.AsSpan(0, rows), Classes, gradient.Slice(0, rows * Classes), Smoothing);
     }
 
     public override T Loss()

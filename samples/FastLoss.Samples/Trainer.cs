@@ -6,6 +6,12 @@ using System.Numerics;
 namespace FastLoss.Samples;
 
 /// <summary>
+/// A mean softmax cross-entropy over rows of logits with labels (and label smoothing ε), writing its gradient: by
+/// default FastLoss's fused <see cref="FastLoss.Loss"/>.CrossEntropy; the training-step benchmark passes others.
+/// </summary>
+public delegate T CrossEntropyLoss<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> gradient, double labelSmoothing);
+
+/// <summary>
 /// A trainer: <see cref="Step"/> computes the loss of the current parameters and its gradient, then updates them
 /// (allocating nothing once warm); <see cref="Run"/> prints the run in the samples' format.
 /// </summary>
