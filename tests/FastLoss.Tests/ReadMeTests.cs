@@ -12,7 +12,8 @@ namespace FastLoss.Tests;
 /// <summary>Every C# block of the README compiles, as a program of its own against FastLoss, and runs (so the README cannot rot).</summary>
 public class ReadMeTests
 {
-    private static string Root()
+    /// <summary>The repository: the folder of FastLoss.sln above the test's output.</summary>
+    internal static string Root()
     {
         DirectoryInfo? directory = new(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FastLoss.sln")))
