@@ -31,6 +31,20 @@ public class PublicApiTests
             + string.Join("\n", added.Select(a => "+ " + a).Concat(removed.Select(r => "- " + r))));
     }
 
+    /// <summary>The XML docs beside the library (those the package ships) document the public surface only.</summary>
+    [Fact]
+    public void TheXmlDocsHoldThePublicSurfaceOnly()
+    {
+        string file = Path.ChangeExtension(typeof(Loss).Assembly.Location, ".xml");
+        string[] ids = [.. System.Xml.Linq.XDocument.Load(file).Descendants("member").Select(m => (string)m.Attribute("name")!)];
+        HashSet<string> types = [.. typeof(Loss).Assembly.GetExportedTypes().Select(t => t.FullName!.Replace('+', '.'))];
+        string[] typeIds = [.. ids.Where(id => id.StartsWith("T:", StringComparison.Ordinal)).Select(id => id[2..])];
+        Assert.Equal(types.Order(StringComparer.Ordinal), typeIds.Order(StringComparer.Ordinal));
+        Assert.All(ids, id => Assert.DoesNotContain("Kernels", id, StringComparison.Ordinal));
+        Assert.Contains(ids, id => id.StartsWith("M:FastLoss.Shard.CrossEntropy", StringComparison.Ordinal));
+        Assert.DoesNotContain(ids, id => id.Contains("Form``1", StringComparison.Ordinal));
+    }
+
     /// <summary>Every public type and its public or protected members, one sorted line each.</summary>
     internal static string[] Surface(Assembly assembly)
     {
