@@ -40,6 +40,9 @@ internal static class Sizes
 
     public static double? MedianNanoseconds(Summary summary, BenchmarkCase benchmark)
         => summary[benchmark]?.ResultStatistics?.Median;
+
+    /// <summary>Whether a table's benchmarks have a size (ISized): only then are the per-element columns shown.</summary>
+    public static bool AnySized(Summary summary) => summary.BenchmarksCases.Any(b => typeof(ISized).IsAssignableFrom(b.Descriptor.Type));
 }
 
 /// <summary>The members every custom column shares; a column supplies its name, legend and value.</summary>
@@ -62,6 +65,8 @@ public abstract class CustomColumn(string name, string legend, int priority) : I
 /// <summary>Nanoseconds per element: comparable across sizes and CPUs.</summary>
 public sealed class NanosecondsPerElementColumn() : CustomColumn("ns/elem", "Median nanoseconds per element", 0)
 {
+    public override bool IsAvailable(Summary summary) => Sizes.AnySized(summary);
+
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         ISized? sized = Sizes.Of(benchmarkCase);
@@ -73,6 +78,8 @@ public sealed class NanosecondsPerElementColumn() : CustomColumn("ns/elem", "Med
 /// <summary>Effective bandwidth: the inputs read once and the output written once, per second of median time.</summary>
 public sealed class BandwidthColumn() : CustomColumn("GB/s", "Effective GB/s: inputs read once plus the gradient (or per-element output) written once, over the median time", 1)
 {
+    public override bool IsAvailable(Summary summary) => Sizes.AnySized(summary);
+
     public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         ISized? sized = Sizes.Of(benchmarkCase);
