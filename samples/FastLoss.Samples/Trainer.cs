@@ -26,7 +26,7 @@ public abstract class Trainer<T> where T : unmanaged, IBinaryFloatingPointIeee75
     /// <summary>The mean loss of the current parameters over the training data.</summary>
     public abstract T Loss();
 
-    /// <summary>The name and value of the figure printed after the final loss: training accuracy (a fraction), or R² for a regression.</summary>
+    /// <summary>The name and value of the figure printed after the final loss: <c>accuracy</c>, the training accuracy (a fraction), or a regression's R² in its place.</summary>
     public abstract (string Name, double Value) Score();
 
     /// <summary>What else the trainer reports after its score (held-out figures).</summary>
