@@ -110,7 +110,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(HingeForm(scores, targets, default, reduction, Form.Value));
+        => T.CreateTruncating(HingeForm<T, No>(scores, targets, default, reduction, Form.Value));
 
     /// <summary>Hinge loss for targets ±1, as scikit-learn's <c>hinge_loss</c>. Also writes the gradient with respect to <paramref name="scores"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -125,7 +125,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(HingeForm(scores, targets, gradient, reduction, Form.Fused));
+        => T.CreateTruncating(HingeForm<T, No>(scores, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of Hinge (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -137,7 +137,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static void HingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => HingeForm(scores, targets, destination, Reduction.Sum, Form.PerElement);
+        => HingeForm<T, No>(scores, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Squared hinge loss for targets ±1, as Keras's <c>squared_hinge</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -151,7 +151,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(SquaredHingeForm(scores, targets, default, reduction, Form.Value));
+        => T.CreateTruncating(HingeForm<T, Yes>(scores, targets, default, reduction, Form.Value));
 
     /// <summary>Squared hinge loss for targets ±1, as Keras's <c>squared_hinge</c>. Also writes the gradient with respect to <paramref name="scores"/>, in the same pass.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -166,7 +166,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static T SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(SquaredHingeForm(scores, targets, gradient, reduction, Form.Fused));
+        => T.CreateTruncating(HingeForm<T, Yes>(scores, targets, gradient, reduction, Form.Fused));
 
     /// <summary>The per-element form of SquaredHinge (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -178,7 +178,7 @@ public static partial class Loss
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static void SquaredHingePerElement<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => SquaredHingeForm(scores, targets, destination, Reduction.Sum, Form.PerElement);
+        => HingeForm<T, Yes>(scores, targets, destination, Reduction.Sum, Form.PerElement);
 
     /// <summary>Sigmoid focal loss, as torchvision's <c>sigmoid_focal_loss</c>; stable for any finite logit.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -267,28 +267,18 @@ public static partial class Loss
         };
     }
 
+    /// <summary>The hinge (<typeparamref name="TSquared"/>: No) and the squared hinge (Yes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double HingeForm<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
+    internal static double HingeForm<T, TSquared>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSquared : struct, IFlag
     {
         Guard.Supported<T>();
         Guard.SameLength(scores, targets);
         Guard.Output(output, form, scores, targets, default);
         normalization.Check();
         Guard.Signs(targets);
-        return Pointwise.Run(scores, targets, default, output, new HingeOperator<T, No>(), normalization, form);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double SquaredHingeForm<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(scores, targets);
-        Guard.Output(output, form, scores, targets, default);
-        normalization.Check();
-        Guard.Signs(targets);
-        return Pointwise.Run(scores, targets, default, output, new HingeOperator<T, Yes>(), normalization, form);
+        return Pointwise.Run(scores, targets, default, output, new HingeOperator<T, TSquared>(), normalization, form);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -283,7 +283,7 @@ public static class Shard
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static LossPartial Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => new(Loss.HingeForm(scores, targets, default, Reduction.Sum, Form.Value), scores.Length);
+        => new(Loss.HingeForm<T, No>(scores, targets, default, Reduction.Sum, Form.Value), scores.Length);
 
     /// <summary>The partial of one shard for <see cref="Loss.Hinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>, and the shard's part of the batch's gradient, fused.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -297,7 +297,7 @@ public static class Shard
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static LossPartial Hinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, double batchWeight, Span<T> gradient)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => new(Loss.HingeForm(scores, targets, gradient, Normalization.Shard(batchWeight), Form.Fused), scores.Length);
+        => new(Loss.HingeForm<T, No>(scores, targets, gradient, Normalization.Shard(batchWeight), Form.Fused), scores.Length);
 
     /// <summary>The partial of one shard for <see cref="Loss.SquaredHinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>: the sum of its element losses.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -309,7 +309,7 @@ public static class Shard
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static LossPartial SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => new(Loss.SquaredHingeForm(scores, targets, default, Reduction.Sum, Form.Value), scores.Length);
+        => new(Loss.HingeForm<T, Yes>(scores, targets, default, Reduction.Sum, Form.Value), scores.Length);
 
     /// <summary>The partial of one shard for <see cref="Loss.SquaredHinge{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>, and the shard's part of the batch's gradient, fused.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -323,7 +323,7 @@ public static class Shard
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static LossPartial SquaredHinge<T>(ReadOnlySpan<T> scores, ReadOnlySpan<T> targets, double batchWeight, Span<T> gradient)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => new(Loss.SquaredHingeForm(scores, targets, gradient, Normalization.Shard(batchWeight), Form.Fused), scores.Length);
+        => new(Loss.HingeForm<T, Yes>(scores, targets, gradient, Normalization.Shard(batchWeight), Form.Fused), scores.Length);
 
     /// <summary>The partial of one shard for <see cref="Loss.SigmoidFocal{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, double, double)"/>: the sum of its element losses.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
