@@ -203,7 +203,7 @@ public sealed class Objective<T> where T : unmanaged, IBinaryFloatingPointIeee75
         }
         else
         {
-            double divisor = Pointwise.Divisor(n, Reduction);
+            double divisor = ((Normalization)Reduction).ValueDivisor(n);
             Span<T> scales = stackalloc T[Segments.MaxWidth];
             for (int k = 0; k < Count; k++)
             {

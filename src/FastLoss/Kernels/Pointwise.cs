@@ -94,12 +94,4 @@ internal static class Pointwise
             ? Dispatch.Pointwise<T, TOp, FusedMode>(x, y, w, output, in op, normalization.GradientScale<T>(n), divisor)
             : Dispatch.Pointwise<T, TOp, ValueMode>(x, y, w, default, in op, T.One, divisor);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static T Empty<T>(Reduction reduction) where T : IBinaryFloatingPointIeee754<T>
-        => reduction == Reduction.Sum ? T.Zero : T.NaN;
-
-    /// <summary>What the sum of the terms is divided by: the count for <c>Mean</c>, 1 for <c>Sum</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Divisor(int count, Reduction reduction) => reduction == Reduction.Mean ? count : 1;
 }
