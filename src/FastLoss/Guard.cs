@@ -149,14 +149,20 @@ internal static class Guard
         }
     }
 
-    /// <summary>A matrix of <paramref name="classes"/> columns: classes positive and the length a multiple of it; returns the rows.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Rows<T>(ReadOnlySpan<T> matrix, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
+    /// <summary>A class count: positive.</summary>
+    public static void Classes(int classes)
     {
         if (classes <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be positive.");
         }
+    }
+
+    /// <summary>A matrix of <paramref name="classes"/> columns: classes positive and the length a multiple of it; returns the rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Rows<T>(ReadOnlySpan<T> matrix, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
+    {
+        Classes(classes);
         if (matrix.Length % classes != 0)
         {
             throw new ArgumentException($"The length of {name} ({matrix.Length}) is not a multiple of classes ({classes}).", name);

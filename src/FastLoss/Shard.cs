@@ -368,7 +368,7 @@ public static class Shard
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Guard.Supported<T>();
-        Guard.Rows(ReadOnlySpan<T>.Empty, classes);
+        Guard.Classes(classes);
         Guard.Weights(classWeights, classes);
         return new LossPartial(0, MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex));
     }
