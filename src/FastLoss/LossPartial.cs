@@ -38,16 +38,23 @@ public readonly struct LossPartial : IEquatable<LossPartial>
             throw new ArgumentOutOfRangeException(nameof(weightResidual), weightResidual, $"weightResidual must be finite and smaller in magnitude than weight ({weight}).");
         }
         Sum = sum;
-        // Normalised, so that Weight is the total rounded once and the three numbers rebuild the same partial.
-        Weight = weight + weightResidual;
-        _residual = weightResidual - (Weight - weight);
+        (Weight, _residual) = Normalized(weight, weightResidual);
     }
 
     internal LossPartial(double sum, CompensatedSum weight)
     {
         Sum = sum;
-        Weight = weight.High + weight.Low;
-        _residual = weight.Low - (Weight - weight.High);
+        (Weight, _residual) = Normalized(weight.High, weight.Low);
+    }
+
+    /// <summary>
+    /// high + low as the total rounded once and the exact rest (Fast2Sum, |low| ≤ |high|), so that Weight is the
+    /// total and the three numbers rebuild the same partial.
+    /// </summary>
+    private static (double Total, double Remainder) Normalized(double high, double low)
+    {
+        double total = high + low;
+        return (total, low - (total - high));
     }
 
     /// <summary>The partial of nothing: sum 0, weight 0 (the identity of <see cref="Merge(LossPartial)"/>).</summary>
