@@ -21,7 +21,7 @@ public interface ICollective : IDisposable
     {
         Span<double> parts = [partial.Sum, partial.Weight, partial.WeightResidual];
         SumInPlace(parts);
-        return new LossPartial(parts[0], parts[1] + parts[2]);
+        return new LossPartial(parts[0], parts[1], parts[2]);
     }
 }
 
