@@ -26,13 +26,27 @@ internal static class Dispatch
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
+        => Pointwise<T, TOp, TMode>(path, x, y, w, output, default, in op, gradientScale, divisor);
+
+    /// <summary>
+    /// As above for an operator with two gradients (<see cref="IPointwiseLoss{T}.TwoGradients"/>): the second into
+    /// <paramref name="output2"/>; an empty output is not written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double Pointwise<T, TOp, TMode>(KernelPath path, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, Span<T> output2, in TOp op, T gradientScale, double divisor)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
     {
+        // An empty span may still point into an array: make it the null reference that means "not asked for".
+        output = output.IsEmpty ? default : output;
+        output2 = output2.IsEmpty ? default : output2;
         return path switch
         {
-            KernelPath.Vector512 => PointwiseDriver.Run<T, W512<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: false),
-            KernelPath.Vector256 => PointwiseDriver.Run<T, W256<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: false),
-            KernelPath.Vector128 => PointwiseDriver.Run<T, W128<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: false),
-            _ => PointwiseDriver.Run<T, WScalar<T>, TOp, TMode>(x, y, w, output, in op, gradientScale, divisor, scalar: true),
+            KernelPath.Vector512 => PointwiseDriver.Run<T, W512<T>, TOp, TMode>(x, y, w, output, output2, in op, gradientScale, divisor, scalar: false),
+            KernelPath.Vector256 => PointwiseDriver.Run<T, W256<T>, TOp, TMode>(x, y, w, output, output2, in op, gradientScale, divisor, scalar: false),
+            KernelPath.Vector128 => PointwiseDriver.Run<T, W128<T>, TOp, TMode>(x, y, w, output, output2, in op, gradientScale, divisor, scalar: false),
+            _ => PointwiseDriver.Run<T, WScalar<T>, TOp, TMode>(x, y, w, output, output2, in op, gradientScale, divisor, scalar: true),
         };
     }
 

@@ -2,6 +2,8 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
+using FastLoss.Simd;
+
 namespace FastLoss.Kernels;
 
 /// <summary>Which overload of a loss is running: the reduced value, the value and its gradient, or the unreduced losses (one per element or row).</summary>
@@ -75,13 +77,25 @@ internal static class Pointwise
     public static double Run<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, Normalization normalization, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
+        => Run(x, y, w, output, default, in op, normalization, form);
+
+    /// <summary>
+    /// As above for an operator with two gradients (<see cref="IPointwiseLoss{T}.TwoGradients"/>): fused, the first
+    /// into <paramref name="output"/> and the second into <paramref name="output2"/>, either of which may be empty
+    /// (not asked for); per element, the losses into <paramref name="output"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Run<T, TOp>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, Span<T> output2, in TOp op, Normalization normalization, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
     {
+        KernelPath path = KernelPaths.Active;
         int n = x.Length;
         if (form == Form.PerElement)
         {
             if (n != 0)
             {
-                Dispatch.Pointwise<T, TOp, PerElementMode>(x, y, w, output, in op, T.One, 1);
+                Dispatch.Pointwise<T, TOp, PerElementMode>(path, x, y, w, output, default, in op, T.One, 1);
             }
             return 0;
         }
@@ -91,7 +105,7 @@ internal static class Pointwise
             return 0 / divisor;
         }
         return form == Form.Fused
-            ? Dispatch.Pointwise<T, TOp, FusedMode>(x, y, w, output, in op, normalization.GradientScale<T>(n), divisor)
-            : Dispatch.Pointwise<T, TOp, ValueMode>(x, y, w, default, in op, T.One, divisor);
+            ? Dispatch.Pointwise<T, TOp, FusedMode>(path, x, y, w, output, output2, in op, normalization.GradientScale<T>(n), divisor)
+            : Dispatch.Pointwise<T, TOp, ValueMode>(path, x, y, w, default, default, in op, T.One, divisor);
     }
 }

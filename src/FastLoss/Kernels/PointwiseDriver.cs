@@ -30,8 +30,30 @@ internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIe
         get => false;
     }
 
+    /// <summary>
+    /// A loss of two differentiable inputs (<see cref="ValueAndGradients"/>): the driver then writes a second gradient
+    /// (with respect to <c>y</c> or <c>w</c>, as the operator says) into its second output, and skips either output
+    /// that is a null reference (a gradient not asked for).
+    /// </summary>
+    static virtual bool TwoGradients
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+
     /// <summary>Per-element loss of input <paramref name="x"/>, target <paramref name="y"/>, weight <paramref name="w"/>.</summary>
     TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>;
+
+    /// <summary>
+    /// For an operator with <see cref="TwoGradients"/> (which implements it; the driver calls it for no other): the
+    /// loss, its derivative with respect to <paramref name="x"/> and that with respect to its second differentiable
+    /// input, each times <paramref name="scale"/>.
+    /// </summary>
+    TVec ValueAndGradients<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, out TVec secondGradient) where TVec : struct, IVec<TVec, T>
+    {
+        secondGradient = default;
+        return ValueAndGradient(x, y, w, scale, out gradient);
+    }
 
     /// <summary>Per-element loss, and its derivative with respect to <paramref name="x"/> times <paramref name="scale"/>.</summary>
     TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>;
@@ -192,7 +214,7 @@ internal static partial class PointwiseDriver
     /// of its terms divided by <paramref name="divisor"/> (n for a mean, 1 for a sum), taken as (Σρt / divisor) / ρ.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe double Run<T, TVec, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, in TOp op, T gradientScale, double divisor, bool scalar)
+    public static unsafe double Run<T, TVec, TOp, TMode>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> w, Span<T> output, Span<T> output2, in TOp op, T gradientScale, double divisor, bool scalar)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -205,15 +227,15 @@ internal static partial class PointwiseDriver
         if (n <= SegmentLength)
         {
             sum = scalar
-                ? ScalarSegment<T, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), n, in op, gradientScale, rhoT)
-                : Segment<T, TVec, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), n, in op, gradientScale, rhoT);
+                ? ScalarSegment<T, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(output2), n, in op, gradientScale, rhoT)
+                : Segment<T, TVec, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(output2), n, in op, gradientScale, rhoT);
         }
         else
         {
             // The caller's memory is pinned for the workers for the length of the call.
-            fixed (T* px = x, py = y, pw = w, po = output)
+            fixed (T* px = x, py = y, pw = w, po = output, po2 = output2)
             {
-                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT };
+                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Output2 = po2, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT };
                 delegate*<void*, int, double> run = scalar ? &ScalarJobSegment<T, TOp, TMode> : &JobSegment<T, TVec, TOp, TMode>;
                 int count = (int)((n + SegmentLength - 1) / SegmentLength);
                 sum = Segments.Sum(run, Unsafe.AsPointer(ref job), count, x.Length >= ParallelThreshold<T, TOp>());
@@ -225,7 +247,7 @@ internal static partial class PointwiseDriver
     /// <summary>One call's inputs for the segments' threads (pinned by the caller).</summary>
     private unsafe struct Job<T, TOp> where T : unmanaged
     {
-        public T* X, Y, W, Output;
+        public T* X, Y, W, Output, Output2;
         public nuint Length;
         public TOp Op;
         public T GradientScale, Rho;
@@ -240,7 +262,7 @@ internal static partial class PointwiseDriver
         ref Job<T, TOp> job = ref Unsafe.AsRef<Job<T, TOp>>(context);
         nuint start = (nuint)index * SegmentLength;
         nuint count = Math.Min(SegmentLength, job.Length - start);
-        return Segment<T, TVec, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), count, in job.Op, job.GradientScale, job.Rho);
+        return Segment<T, TVec, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho);
     }
 
     private static unsafe double ScalarJobSegment<T, TOp, TMode>(void* context, int index)
@@ -251,7 +273,7 @@ internal static partial class PointwiseDriver
         ref Job<T, TOp> job = ref Unsafe.AsRef<Job<T, TOp>>(context);
         nuint start = (nuint)index * SegmentLength;
         nuint count = Math.Min(SegmentLength, job.Length - start);
-        return ScalarSegment<T, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), count, in job.Op, job.GradientScale, job.Rho);
+        return ScalarSegment<T, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho);
     }
 
     /// <summary>The element at <paramref name="start"/> of a pinned input, or a null reference for an unused one (never read).</summary>
@@ -261,7 +283,7 @@ internal static partial class PointwiseDriver
     /// <summary>The scaled sum Σρt of one segment's terms, writing its outputs.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rhoT)
+    private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rhoT)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -275,16 +297,16 @@ internal static partial class PointwiseDriver
         {
             if (TOp.Cheap)
             {
-                CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
+                CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, blocks, in op, gradientScale, rhoT, ref sums);
             }
             else
             {
-                Blocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
+                Blocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, blocks, in op, gradientScale, rhoT, ref sums);
             }
         }
         if (done < n)
         {
-            LastBlock<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, done, n - done, in op, gradientScale, rhoT, ref sums);
+            LastBlock<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, done, n - done, in op, gradientScale, rhoT, ref sums);
         }
         if (!TMode.Accumulates)
         {
@@ -303,7 +325,7 @@ internal static partial class PointwiseDriver
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double ScalarSegment<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rho)
+    private static double ScalarSegment<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rho)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
@@ -312,12 +334,12 @@ internal static partial class PointwiseDriver
         Span<double> sums = stackalloc double[16];
         sums.Clear();
         Span<T> terms = stackalloc T[64];
-        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref w, ref output, n, in op, gradientScale, rho, sums.Slice(0, lanes), terms.Slice(0, 4 * lanes));
+        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, n, in op, gradientScale, rho, sums.Slice(0, lanes), terms.Slice(0, 4 * lanes));
         return TMode.Accumulates ? CanonicalSum(sums.Slice(0, lanes)) : 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ScalarLoop<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint n, in TOp op, T gradientScale, T rho, Span<double> sums, Span<T> terms)
+    private static void ScalarLoop<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rho, Span<double> sums, Span<T> terms)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
@@ -335,7 +357,13 @@ internal static partial class PointwiseDriver
                 WScalar<T> xv = new(Unsafe.Add(ref x, i)), yv = new(Unsafe.Add(ref y, i));
                 WScalar<T> wv = TOp.UsesWeights ? new(Unsafe.Add(ref w, i)) : default;
                 WScalar<T> term;
-                if (TMode.WritesGradient)
+                if (TMode.WritesGradient && TOp.TwoGradients)
+                {
+                    term = op.ValueAndGradients(xv, yv, wv, scale, out WScalar<T> gradient, out WScalar<T> gradient2);
+                    StoreIfWanted(ref output, i, gradient.V);
+                    StoreIfWanted(ref output2, i, gradient2.V);
+                }
+                else if (TMode.WritesGradient)
                 {
                     term = op.ValueAndGradient(xv, yv, wv, scale, out WScalar<T> gradient);
                     Unsafe.Add(ref output, i) = TMode.AddsToOutput ? Unsafe.Add(ref output, i) + gradient.V : gradient.V;
@@ -418,7 +446,7 @@ internal static partial class PointwiseDriver
     /// stall it (4K aliasing).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CheapBlocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
+    private static void CheapBlocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -433,15 +461,15 @@ internal static partial class PointwiseDriver
         nuint end = blocks * 4 * chunk;
         for (nuint i = 0; i < end; i += 4 * chunk)
         {
-            CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i, chunk, in op, scale, rhoV, ref lo0, ref hi0);
+            CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, chunk, in op, scale, rhoV, ref lo0, ref hi0);
             if (parts > 1)
             {
-                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + width, chunk, in op, scale, rhoV, ref lo1, ref hi1);
+                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + width, chunk, in op, scale, rhoV, ref lo1, ref hi1);
             }
             if (parts > 2)
             {
-                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 2 * width, chunk, in op, scale, rhoV, ref lo2, ref hi2);
-                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, i + 3 * width, chunk, in op, scale, rhoV, ref lo3, ref hi3);
+                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 2 * width, chunk, in op, scale, rhoV, ref lo2, ref hi2);
+                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 3 * width, chunk, in op, scale, rhoV, ref lo3, ref hi3);
             }
         }
         sums.Low0 = lo0; sums.High0 = hi0; sums.Low1 = lo1; sums.High1 = hi1;
@@ -450,7 +478,7 @@ internal static partial class PointwiseDriver
 
     /// <summary>One part of a block: the vectors at i, i + L, i + 2L, i + 3L.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CheapPart<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint i, nuint chunk, in TOp op, TVec scale, TVec rho, ref TVec lo, ref TVec hi)
+    private static void CheapPart<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint i, nuint chunk, in TOp op, TVec scale, TVec rho, ref TVec lo, ref TVec hi)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -460,10 +488,10 @@ internal static partial class PointwiseDriver
         Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + chunk);
         Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 2 * chunk);
         Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 3 * chunk);
-        TVec t0 = Terms<T, TVec, TOp, TMode>(a, ref output, i, in op, scale);
-        TVec t1 = Terms<T, TVec, TOp, TMode>(b, ref output, i + chunk, in op, scale);
-        TVec t2 = Terms<T, TVec, TOp, TMode>(c, ref output, i + 2 * chunk, in op, scale);
-        TVec t3 = Terms<T, TVec, TOp, TMode>(d, ref output, i + 3 * chunk, in op, scale);
+        TVec t0 = Terms<T, TVec, TOp, TMode>(a, ref output, ref output2, i, in op, scale);
+        TVec t1 = Terms<T, TVec, TOp, TMode>(b, ref output, ref output2, i + chunk, in op, scale);
+        TVec t2 = Terms<T, TVec, TOp, TMode>(c, ref output, ref output2, i + 2 * chunk, in op, scale);
+        TVec t3 = Terms<T, TVec, TOp, TMode>(d, ref output, ref output2, i + 3 * chunk, in op, scale);
         if (TMode.Accumulates)
         {
             if (typeof(T) == typeof(double))
@@ -486,7 +514,7 @@ internal static partial class PointwiseDriver
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void Blocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums, int validInLast = -1)
+    private static void Blocks<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums, int validInLast = -1)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -503,7 +531,7 @@ internal static partial class PointwiseDriver
         nuint end = blocks * block;
         for (nuint i = 0; i < end; i += block)
         {
-            BlockTerms<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref terms, i, in op, scale);
+            BlockTerms<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, ref terms, i, in op, scale);
             if (accumulates)
             {
                 if (validInLast >= 0 && i + block == end)
@@ -524,7 +552,7 @@ internal static partial class PointwiseDriver
     /// its terms into <paramref name="terms"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockTerms<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T terms, nuint i, in TOp op, TVec scale)
+    private static void BlockTerms<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, ref T terms, nuint i, in TOp op, TVec scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -538,7 +566,7 @@ internal static partial class PointwiseDriver
             Inputs<T, TVec, TOp> current = next;
             // The last vector loads itself again: the next block's inputs may lie past the data.
             next = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, k + width < block ? i + k + width : i + k);
-            Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref terms, k)), Terms<T, TVec, TOp, TMode>(current, ref output, i + k, in op, scale));
+            Unsafe.WriteUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref terms, k)), Terms<T, TVec, TOp, TMode>(current, ref output, ref output2, i + k, in op, scale));
         }
     }
 
@@ -585,7 +613,7 @@ internal static partial class PointwiseDriver
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void LastBlock<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, nuint start, nuint count, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
+    private static void LastBlock<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint start, nuint count, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -593,9 +621,10 @@ internal static partial class PointwiseDriver
     {
         int block = 4 * Lanes<T>();
         int c = (int)count;
-        Span<T> buffer = stackalloc T[4 * 64];
+        Span<T> buffer = stackalloc T[5 * 64];
         buffer.Clear();
         Span<T> bx = buffer.Slice(0, block), by = buffer.Slice(block, block), bw = buffer.Slice(2 * block, block), bo = buffer.Slice(3 * block, block);
+        Span<T> bo2 = buffer.Slice(4 * block, block);
         CopyIn(ref x, start, bx.Slice(0, c));
         CopyIn(ref y, start, by.Slice(0, c));
         if (TOp.UsesWeights)
@@ -608,23 +637,27 @@ internal static partial class PointwiseDriver
         }
         if (TOp.Cheap)
         {
-            CheapLastBlock<T, TVec, TOp, TMode>(bx, by, bw, bo, c, in op, gradientScale, rho, ref sums);
+            CheapLastBlock<T, TVec, TOp, TMode>(bx, by, bw, bo, bo2, c, in op, gradientScale, rho, ref sums);
         }
         else
         {
             // The block loop itself on the copy, its terms past the data −0.0: the expensive operator is compiled
             // once (a second inlined copy here doubled the time of a first call, which is mostly the JIT's).
-            Blocks<T, TVec, TOp, TMode>(ref bx[0], ref by[0], ref bw[0], ref bo[0], 1, in op, gradientScale, rho, ref sums, c);
+            Blocks<T, TVec, TOp, TMode>(ref bx[0], ref by[0], ref bw[0], ref bo[0], ref bo2[0], 1, in op, gradientScale, rho, ref sums, c);
         }
-        if (TMode.WritesOutput)
+        if (TMode.WritesOutput && !Unsafe.IsNullRef(ref output))
         {
             bo.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
+        }
+        if (TMode.WritesGradient && TOp.TwoGradients && !Unsafe.IsNullRef(ref output2))
+        {
+            bo2.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output2, start), c));
         }
     }
 
     /// <summary>The last block of a cheap operator, on the padded copy: its terms past the data −0.0.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CheapLastBlock<T, TVec, TOp, TMode>(Span<T> bx, Span<T> by, Span<T> bw, Span<T> bo, int c, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
+    private static void CheapLastBlock<T, TVec, TOp, TMode>(Span<T> bx, Span<T> by, Span<T> bw, Span<T> bo, Span<T> bo2, int c, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -636,7 +669,7 @@ internal static partial class PointwiseDriver
         for (int k = 0; k < block; k += TVec.Count)
         {
             Inputs<T, TVec, TOp> inputs = Inputs<T, TVec, TOp>.Load(ref bx[0], ref by[0], ref bw[0], (nuint)k);
-            TVec terms = Terms<T, TVec, TOp, TMode>(inputs, ref bo[0], (nuint)k, in op, scale);
+            TVec terms = Terms<T, TVec, TOp, TMode>(inputs, ref bo[0], ref bo2[0], (nuint)k, in op, scale);
             if (TMode.Accumulates)
             {
                 // The terms replace the inputs of x, which this lane's vector no longer needs.
@@ -670,12 +703,25 @@ internal static partial class PointwiseDriver
 
     /// <summary>One vector from inputs already loaded: writes its outputs at <paramref name="i"/> and returns its terms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Terms<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp> inputs, ref T output, nuint i, in TOp op, TVec scale)
+    private static TVec Terms<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp> inputs, ref T output, ref T output2, nuint i, in TOp op, TVec scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
+        if (TMode.WritesGradient && TOp.TwoGradients)
+        {
+            TVec both = op.ValueAndGradients(inputs.X, inputs.Y, inputs.W, scale, out TVec gradient1, out TVec gradient2);
+            if (!Unsafe.IsNullRef(ref output))
+            {
+                TVec.Store(gradient1, ref output, i);
+            }
+            if (!Unsafe.IsNullRef(ref output2))
+            {
+                TVec.Store(gradient2, ref output2, i);
+            }
+            return both;
+        }
         if (TMode.WritesGradient)
         {
             TVec terms = op.ValueAndGradient(inputs.X, inputs.Y, inputs.W, scale, out TVec gradient);
@@ -688,6 +734,16 @@ internal static partial class PointwiseDriver
             TVec.Store(value, ref output, i);
         }
         return value;
+    }
+
+    /// <summary>Writes one gradient element of a loss with two gradients, unless that gradient was not asked for (a null reference).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreIfWanted<T>(ref T output, nuint i, T value)
+    {
+        if (!Unsafe.IsNullRef(ref output))
+        {
+            Unsafe.Add(ref output, i) = value;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -709,11 +765,11 @@ internal static partial class PointwiseDriver
         ref Accumulators<TVec> a = ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums);
         if (TOp.Cheap)
         {
-            CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, blocks, in op, gradientScale, rho, ref a);
+            CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, ref Unsafe.NullRef<T>(), blocks, in op, gradientScale, rho, ref a);
         }
         else
         {
-            Blocks<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, blocks, in op, gradientScale, rho, ref a);
+            Blocks<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, ref Unsafe.NullRef<T>(), blocks, in op, gradientScale, rho, ref a);
         }
     }
 
@@ -724,7 +780,7 @@ internal static partial class PointwiseDriver
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
-        => LastBlock<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, 0, count, in op, gradientScale, rho, ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums));
+        => LastBlock<T, TVec, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, ref Unsafe.NullRef<T>(), 0, count, in op, gradientScale, rho, ref Unsafe.As<TermSums, Accumulators<TVec>>(ref sums));
 
     /// <summary>One term of an objective on the scalar path: whole blocks and a last partial one alike (its lanes are the first L of <paramref name="sums"/>).</summary>
     [SkipLocalsInit]
@@ -735,7 +791,7 @@ internal static partial class PointwiseDriver
     {
         int lanes = Lanes<T>();
         Span<T> terms = stackalloc T[64];
-        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, n, in op, gradientScale, rho, ((Span<double>)sums).Slice(0, lanes), terms.Slice(0, 4 * lanes));
+        ScalarLoop<T, TOp, TMode>(ref x, ref y, ref Unsafe.NullRef<T>(), ref output, ref Unsafe.NullRef<T>(), n, in op, gradientScale, rho, ((Span<double>)sums).Slice(0, lanes), terms.Slice(0, 4 * lanes));
     }
 
     /// <summary>A term's scaled sum Σρt from its accumulators on <paramref name="path"/>, as <see cref="Segment"/> finishes (the scalar path: the lanes of <see cref="ScalarTerm"/>).</summary>
