@@ -191,4 +191,71 @@ internal static class Guard
             throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}, neither 0 nor 1.");
         }
     }
+
+    /// <summary>Throws unless every value is above <paramref name="bound"/> (NaN passes, and propagates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Above<T>(ReadOnlySpan<T> values, T bound, [CallerArgumentExpression(nameof(values))] string? name = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int bad = Kernels.Scan.FirstOutside(values, T.BitIncrement(bound), T.PositiveInfinity);
+        if (bad >= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}; it must be above {bound}.");
+        }
+    }
+
+    /// <summary>Throws unless no value is negative (NaN passes, and propagates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void NotNegative<T>(ReadOnlySpan<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int bad = Kernels.Scan.FirstOutside(values, T.Zero, T.PositiveInfinity);
+        if (bad >= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}; it must not be negative.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite.</summary>
+    public static void Finite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> lies in [<paramref name="low"/>, <paramref name="high"/>].</summary>
+    public static void InRange(double value, double low, double high, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (!(value >= low && value <= high))
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [{low}, {high}].");
+        }
+    }
+
+    /// <summary>
+    /// The two gradients of a loss with two differentiable inputs: each empty (not asked for) or as long as its
+    /// input and either separate from every input or that input itself, and the two separate from each other.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gradients<T>(Span<T> gradient1, ReadOnlySpan<T> input1, Span<T> gradient2, ReadOnlySpan<T> input2, ReadOnlySpan<T> other,
+        [CallerArgumentExpression(nameof(gradient1))] string? gradient1Name = null,
+        [CallerArgumentExpression(nameof(input1))] string? input1Name = null,
+        [CallerArgumentExpression(nameof(gradient2))] string? gradient2Name = null,
+        [CallerArgumentExpression(nameof(input2))] string? input2Name = null)
+    {
+        if (!gradient1.IsEmpty)
+        {
+            Output(gradient1, input1, input2, other, gradient1Name, input1Name);
+        }
+        if (!gradient2.IsEmpty)
+        {
+            Output(gradient2, input2, input1, other, gradient2Name, input2Name);
+        }
+        if (((ReadOnlySpan<T>)gradient1).Overlaps(gradient2))
+        {
+            throw new ArgumentException($"{gradient1Name} and {gradient2Name} overlap; each gradient needs memory of its own.", gradient2Name);
+        }
+    }
 }

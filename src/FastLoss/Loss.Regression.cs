@@ -307,54 +307,6 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => QuantileForm(predictions, targets, destination, quantile, Reduction.Sum, Form.PerElement);
 
-    /// <summary>Poisson negative log-likelihood of log-rates, as PyTorch's <c>poisson_nll_loss(log_input=True, full=False)</c>.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="logRates">The predicted log-rates <c>x</c>.</param>
-    /// <param name="targets">The observed counts <c>t</c>, as many as <paramref name="logRates"/>.</param>
-    /// <param name="reduction">Mean (default) or sum.</param>
-    /// <returns>The reduced loss.</returns>
-    /// <remarks>
-    /// Per element, with log-rate <c>x</c> and count <c>t</c>: <c>e^x − t·x</c>; derivative <c>e^x − t</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
-    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
-    /// bit-identical on every CPU and wherever the data sits in memory.
-    /// </remarks>
-    /// <exception cref="ArgumentException">The lengths of <paramref name="logRates"/> and <paramref name="targets"/> differ.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
-    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Reduction reduction = Reduction.Mean)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(PoissonNegativeLogLikelihoodForm(logRates, targets, default, reduction, Form.Value));
-
-    /// <summary>Poisson negative log-likelihood of log-rates, as PyTorch's <c>poisson_nll_loss(log_input=True, full=False)</c>. Also writes the gradient, in the same pass over the data.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="logRates">The predicted log-rates <c>x</c>.</param>
-    /// <param name="targets">The observed counts <c>t</c>, as many as <paramref name="logRates"/>.</param>
-    /// <param name="gradient">Receives <c>∂loss/∂logRates[i]</c> (including the <c>1/n</c> of <c>Mean</c>); as long as <paramref name="logRates"/>, and either separate from the inputs or the very memory of <paramref name="logRates"/> (in place).</param>
-    /// <param name="reduction">Mean (default) or sum.</param>
-    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
-    /// <remarks>
-    /// Per element, with log-rate <c>x</c> and count <c>t</c>: <c>e^x − t·x</c>; derivative <c>e^x − t</c>. <c>Mean</c> divides the sum by the number of elements; empty input gives 0 for <c>Sum</c> and NaN for <c>Mean</c>.
-    /// NaN and infinities propagate. The sum is taken in double in an order fixed by the library, so the result is
-    /// bit-identical on every CPU and wherever the data sits in memory.
-    /// </remarks>
-    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="gradient"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
-    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    public static T PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction = Reduction.Mean)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => T.CreateTruncating(PoissonNegativeLogLikelihoodForm(logRates, targets, gradient, reduction, Form.Fused));
-
-    /// <summary>The per-element form of <see cref="PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (PyTorch's <c>reduction='none'</c>): writes each element's loss.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="logRates">The predicted log-rates <c>x</c>.</param>
-    /// <param name="targets">The observed counts <c>t</c>, as many as <paramref name="logRates"/>.</param>
-    /// <param name="destination">Receives the loss of each element; as long as <paramref name="logRates"/>, and either separate from the inputs or the very memory of <paramref name="logRates"/>.</param>
-    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="destination"/> overlaps an input other than being <paramref name="logRates"/> itself.</exception>
-    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
-    public static void PoissonNegativeLogLikelihoodPerElement<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> destination)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => PoissonNegativeLogLikelihoodForm(logRates, targets, destination, Reduction.Sum, Form.PerElement);
-
     /// <summary>Root mean squared error: <c>sqrt(mean((p − t)²))</c>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="predictions">The predictions <c>p</c>.</param>
@@ -519,16 +471,5 @@ public static partial class Loss
         Guard.OpenUnitInterval(quantile);
         normalization.Check();
         return Pointwise.Run(predictions, targets, default, output, new QuantileOperator<T>(quantile), normalization, form);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double PoissonNegativeLogLikelihoodForm<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, Span<T> output, Normalization normalization, Form form)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Guard.Supported<T>();
-        Guard.SameLength(logRates, targets);
-        Guard.Output(output, form, logRates, targets, default);
-        normalization.Check();
-        return Pointwise.Run(logRates, targets, default, output, new PoissonOperator<T>(), normalization, form);
     }
 }

@@ -264,7 +264,7 @@ public static class ObjectiveTerm
         return new OperatorTerm<T, QuantileOperator<T>>($"Quantile(quantile={quantile})", weight, new(quantile));
     }
 
-    /// <summary><paramref name="weight"/> · <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/> (the input is the log-rate).</summary>
+    /// <summary><paramref name="weight"/> · <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/> (the input is the log-rate).</summary>
     public static ObjectiveTerm<T> PoissonNegativeLogLikelihood<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => new OperatorTerm<T, PoissonOperator<T>>("PoissonNegativeLogLikelihood", weight, new());
 

@@ -189,27 +189,27 @@ public static class Shard
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => new(Loss.QuantileForm(predictions, targets, gradient, quantile, Normalization.Shard(batchWeight), Form.Fused), predictions.Length);
 
-    /// <summary>The partial of one shard for <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>: the sum of its element losses.</summary>
+    /// <summary>The partial of one shard for <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>: the sum of its element losses.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="logRates">The log-rates <c>x</c> of the shard.</param>
     /// <param name="targets">The targets <c>t</c>, as many as the inputs.</param>
     /// <returns>The shard's partial: the sum of its losses, and its element count as its weight.</returns>
-    /// <exception cref="ArgumentException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static LossPartial PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => new(Loss.PoissonNegativeLogLikelihoodForm(logRates, targets, default, Reduction.Sum, Form.Value), logRates.Length);
 
-    /// <summary>The partial of one shard for <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>, and the shard's part of the batch's gradient, fused.</summary>
+    /// <summary>The partial of one shard for <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>, and the shard's part of the batch's gradient, fused.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="logRates">The log-rates <c>x</c> of the shard.</param>
     /// <param name="targets">The targets <c>t</c>, as many as the inputs.</param>
     /// <param name="batchWeight">The whole batch's weight: the batch's element count; 1 for the gradient of the <c>Sum</c>. Positive and finite.</param>
     /// <param name="gradient">Receives <c>∂loss/∂logRates</c> of the batch's loss, for this shard's elements: as long as <paramref name="logRates"/>, separate from the inputs or the very memory of <paramref name="logRates"/>.</param>
     /// <returns>The shard's partial, as the value-only overload returns it.</returns>
-    /// <exception cref="ArgumentException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction)"/>, or <paramref name="batchWeight"/> is not positive and finite.</exception>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>, or <paramref name="batchWeight"/> is not positive and finite.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static LossPartial PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, double batchWeight, Span<T> gradient)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
