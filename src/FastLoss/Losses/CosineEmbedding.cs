@@ -1,0 +1,207 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FastLoss.Kernels;
+using FastLoss.Simd;
+
+namespace FastLoss;
+
+public static partial class Loss
+{
+    /// <summary>Cosine embedding loss of row pairs, as PyTorch's <c>cosine_embedding_loss</c>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="input1">Row-major <c>[rows × dimension]</c> first embeddings.</param>
+    /// <param name="input2">The second embeddings, as many as <paramref name="input1"/>.</param>
+    /// <param name="targets">One target per row: +1 (the pair should be similar) or −1 (dissimilar).</param>
+    /// <param name="dimension">The length of an embedding; positive.</param>
+    /// <param name="reduction">Mean over the rows (default) or sum.</param>
+    /// <param name="margin">The margin for dissimilar pairs (default 0), in [−1, 1].</param>
+    /// <returns>The reduced loss.</returns>
+    /// <remarks>
+    /// Per row <c>cos = Σx₁x₂ / sqrt((Σx₁² + 1e-12)(Σx₂² + 1e-12))</c> (the 1e-12 as in PyTorch); the loss is <c>1 − cos</c> for
+    /// +1 and <c>max(0, cos − margin)</c> for −1. The three sums are taken in one pass, in double, in an order fixed by the library
+    /// (bit-identical on every CPU); the gradient pass writes both gradients.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A length does not fit.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A target is neither −1 nor +1, <paramref name="dimension"/> is not positive, <paramref name="margin"/> is outside [−1, 1], or <paramref name="reduction"/> is not a <see cref="Reduction"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T CosineEmbedding<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> targets, int dimension, Reduction reduction = Reduction.Mean, double margin = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => T.CreateTruncating(CosineEmbeddingForm(input1, input2, targets, dimension, default, default, reduction, margin, Form.Value));
+
+    /// <summary>Cosine embedding loss, and the gradients of both inputs in the same pass over each row.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="input1">Row-major first embeddings.</param>
+    /// <param name="input2">The second embeddings.</param>
+    /// <param name="targets">One target per row, ±1.</param>
+    /// <param name="dimension">The length of an embedding; positive.</param>
+    /// <param name="gradient1">Receives <c>∂loss/∂input1</c>, or empty for none; separate from the inputs or <paramref name="input1"/> itself.</param>
+    /// <param name="gradient2">Receives <c>∂loss/∂input2</c>, or empty for none; separate from the inputs or <paramref name="input2"/> itself.</param>
+    /// <param name="reduction">Mean over the rows (default) or sum.</param>
+    /// <param name="margin">The margin (default 0), in [−1, 1].</param>
+    /// <returns>The reduced loss, equal to what the value-only overload returns.</returns>
+    /// <exception cref="ArgumentException">A length does not fit, or a gradient overlaps memory other than its own input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static T CosineEmbedding<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> targets, int dimension, Span<T> gradient1, Span<T> gradient2,
+        Reduction reduction = Reduction.Mean, double margin = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => T.CreateTruncating(CosineEmbeddingForm(input1, input2, targets, dimension, gradient1, gradient2, reduction, margin, Form.Fused));
+
+    /// <summary>The per-row form of <see cref="CosineEmbedding{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, Reduction, double)"/>: each row's loss.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="input1">Row-major first embeddings.</param>
+    /// <param name="input2">The second embeddings.</param>
+    /// <param name="targets">One target per row, ±1.</param>
+    /// <param name="dimension">The length of an embedding; positive.</param>
+    /// <param name="destination">Receives one loss per row; separate from the inputs.</param>
+    /// <param name="margin">The margin (default 0), in [−1, 1].</param>
+    /// <exception cref="ArgumentException">A length does not fit, or <paramref name="destination"/> overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in the value-only overload.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static void CosineEmbeddingPerRow<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> targets, int dimension, Span<T> destination, double margin = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => CosineEmbeddingForm(input1, input2, targets, dimension, destination, default, Reduction.Sum, margin, Form.PerElement);
+
+    /// <summary><paramref name="value"/> as High + Low in <typeparamref name="T"/> (High its rounding, Low the rest rounded).</summary>
+    private static SplitNumber<T> Split<T>(double value) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T high = T.CreateTruncating(value);
+        double rest = value - double.CreateTruncating(high);
+        return new(high, double.IsFinite(rest) ? T.CreateTruncating(rest) : T.Zero);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double CosineEmbeddingForm<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> targets, int dimension, Span<T> output1, Span<T> output2,
+        Normalization normalization, double margin, Form form)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        int rows = Guard.Rows(input1, dimension);
+        Guard.SameLength(input1, input2);
+        if (targets.Length != rows)
+        {
+            throw new ArgumentException($"targets must have one target per row ({rows}), not {targets.Length}.", nameof(targets));
+        }
+        if (form == Form.PerElement)
+        {
+            MultiClass.PerRowDestination(output1, rows, input1, input2);
+            if (((ReadOnlySpan<T>)output1).Overlaps(targets))
+            {
+                throw new ArgumentException("destination overlaps an input.", "destination");
+            }
+        }
+        else if (form == Form.Fused)
+        {
+            Guard.Gradients(output1, input1, output2, input2, targets, "gradient1", nameof(input1), "gradient2", nameof(input2));
+        }
+        normalization.Check();
+        Guard.InRange(margin, -1, 1);
+        Guard.Signs(targets);
+        if (rows == 0)
+        {
+            return 0 / normalization.ValueDivisor(0);
+        }
+        double gradientScale = 1 / normalization.GradientDivisor(rows);
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int start = r * dimension;
+            ref T a = ref MemoryMarshal.GetReference(input1.Slice(start));
+            ref T b = ref MemoryMarshal.GetReference(input2.Slice(start));
+            CosineTerms<T> terms = new(ref a, ref b);
+            RowSums sums = RowDriver.Sums<T, CosineTerms<T>>(ref terms, dimension);
+            double dot = sums.First + sums.Fourth;
+            double squared1 = sums.Second + sums.Fifth + 1e-12, squared2 = sums.Third + sums.Sixth + 1e-12;
+            double denominator = Math.Sqrt(squared1 * squared2);
+            double cos = dot / denominator;
+            bool similar = targets[r] > T.Zero;
+            double loss = similar ? 1 - cos : double.IsNaN(cos) ? cos : Math.Max(0, cos - margin);
+            total += loss;
+            if (form == Form.PerElement)
+            {
+                output1[r] = T.CreateTruncating(loss);
+            }
+            else if (form == Form.Fused)
+            {
+                // ∂loss/∂cos = c; ∂cos/∂x₁ = (x₂·|x₁|² − Σx₁x₂·x₁)/(den·|x₁|²) and ∂cos/∂x₂ = (x₁·|x₂|² − Σx₁x₂·x₂)/(den·|x₂|²).
+                // The numerators cancel where the pair is nearly parallel (where the gradient vanishes): CosineMap takes
+                // them with the double sums split into two Ts and the products' errors recovered, so that they stay exact to rounding.
+                double c = similar ? -1 : double.IsNaN(cos) ? cos : cos > margin ? 1 : 0;
+                double f = gradientScale * c / denominator;
+                CosineMap<T> map = new(ref a, ref b,
+                    ref output1.IsEmpty ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetReference(output1.Slice(start)),
+                    ref output2.IsEmpty ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetReference(output2.Slice(start)),
+                    Split<T>(dot), Split<T>(squared1), Split<T>(squared2), T.CreateTruncating(f / squared1), T.CreateTruncating(f / squared2));
+                RowDriver.Map<T, CosineMap<T>>(ref map, dimension);
+            }
+        }
+        return total / normalization.ValueDivisor(rows);
+    }
+}
+
+/// <summary>Σx₁x₂, Σx₁², Σx₂² of a row pair, and the sums of their products' rounding errors.</summary>
+internal ref struct CosineTerms<T>(ref T a, ref T b) : IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly ref T _a = ref a;
+    private readonly ref T _b = ref b;
+
+    public static int Count => 6;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>
+    {
+        terms = default;
+        TVec x = TVec.Load(ref _a, i), y = TVec.Load(ref _b, i);
+        // Each product and its rounding error (a fused multiply-add, exact): the sums are then those of the exact products.
+        terms.S0 = x * y;
+        terms.S1 = x * x;
+        terms.S2 = y * y;
+        terms.S3 = TVec.MultiplyAdd(x, y, -terms.S0);
+        terms.S4 = TVec.MultiplyAdd(x, x, -terms.S1);
+        terms.S5 = TVec.MultiplyAdd(y, y, -terms.S2);
+    }
+}
+
+/// <summary>A double as the unevaluated sum of two <typeparamref name="T"/>s (the second 0 for double).</summary>
+internal readonly record struct SplitNumber<T>(T High, T Low);
+
+/// <summary>
+/// g₁ = k₁·(x₂·M₁ − D·x₁) and g₂ = k₂·(x₁·M₂ − D·x₂), each written unless not asked for (a null reference); the numerators
+/// are taken as p − q + (the products' rounding errors, by fused multiply-adds) + (the low parts' products), so that
+/// their cancellation loses nothing but the last rounding.
+/// </summary>
+internal ref struct CosineMap<T>(ref T a, ref T b, ref T gradient1, ref T gradient2, SplitNumber<T> dot, SplitNumber<T> squared1, SplitNumber<T> squared2, T k1, T k2) : IRowMap<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly ref T _a = ref a;
+    private readonly ref T _b = ref b;
+    private readonly ref T _g1 = ref gradient1;
+    private readonly ref T _g2 = ref gradient2;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>
+    {
+        TVec x = TVec.Load(ref _a, i), y = TVec.Load(ref _b, i);
+        if (!Unsafe.IsNullRef(ref _g1))
+        {
+            TVec.Store(Numerator(y, squared1, x, dot) * TVec.Create(k1), ref _g1, i);
+        }
+        if (!Unsafe.IsNullRef(ref _g2))
+        {
+            TVec.Store(Numerator(x, squared2, y, dot) * TVec.Create(k2), ref _g2, i);
+        }
+    }
+
+    /// <summary>u·M − D·v, with M and D doubles split in two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Numerator<TVec>(TVec u, SplitNumber<T> m, TVec v, SplitNumber<T> d) where TVec : struct, IVec<TVec, T>
+    {
+        TVec mh = TVec.Create(m.High), dh = TVec.Create(d.High);
+        TVec p = u * mh, q = dh * v;
+        TVec errors = TVec.MultiplyAdd(u, mh, -p) - TVec.MultiplyAdd(dh, v, -q);
+        TVec lows = u * TVec.Create(m.Low) - TVec.Create(d.Low) * v;
+        return (p - q) + (errors + lows);
+    }
+}
