@@ -1,0 +1,405 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Text.Json;
+
+namespace FastLoss.Tests;
+
+/// <summary>One case of TestData/pytorch-more-losses.jsonl.gz, its numbers in <typeparamref name="T"/>.</summary>
+public sealed class GoldenCase<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public required string Loss { get; init; }
+    public required Reduction Reduction { get; init; }
+    public required JsonElement Params { get; init; }
+    public required int Columns { get; init; }
+    public required Dictionary<string, T[]> Inputs { get; init; }
+    public required JsonElement Target { get; init; }
+    public required T[] ClassWeights { get; init; }
+    public required double Value { get; init; }
+    public required Dictionary<string, double[]> Gradients { get; init; }
+
+    public T[] Targets => Target.EnumerateArray().Select(e => T.CreateTruncating(e.GetDouble())).ToArray();
+    public int[] Labels => Target.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+    public double Param(string name, double fallback) => Params.TryGetProperty(name, out JsonElement v) ? v.GetDouble() : fallback;
+    public bool Flag(string name) => Params.TryGetProperty(name, out JsonElement v) && v.GetBoolean();
+
+    public static GoldenCase<T> From(JsonElement c)
+    {
+        static T[] Array(JsonElement e) => e.EnumerateArray().Select(x => T.CreateTruncating(x.GetDouble())).ToArray();
+        return new()
+        {
+            Loss = c.GetProperty("loss").GetString()!,
+            Reduction = c.GetProperty("reduction").GetString() == "mean" ? Reduction.Mean : Reduction.Sum,
+            Params = c.GetProperty("params"),
+            Columns = c.TryGetProperty("shape", out JsonElement shape) && shape.ValueKind == JsonValueKind.Array ? shape[1].GetInt32() : 0,
+            Inputs = c.GetProperty("inputs").EnumerateObject().ToDictionary(p => p.Name, p => Array(p.Value)),
+            Target = c.TryGetProperty("target", out JsonElement target) ? target : default,
+            ClassWeights = c.TryGetProperty("class_weights", out JsonElement w) && w.ValueKind == JsonValueKind.Array ? Array(w) : [],
+            Value = c.GetProperty("value").GetDouble(),
+            Gradients = c.GetProperty("gradients").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(e => e.GetDouble()).ToArray()),
+        };
+    }
+}
+
+/// <summary>
+/// The registry of the wider catalogue's losses: each entry runs its loss on a golden case (by the file's name of the
+/// loss) and on generated inputs (<see cref="Entry.Workload"/>), which the golden tests, the determinism tests across every
+/// path, the allocation tests and the bad-input tests all enumerate. A new loss adds its file in src/FastLoss/Losses
+/// and one entry here.
+/// </summary>
+public static class Catalogue
+{
+    /// <summary>A loss of the catalogue.</summary>
+    public sealed class Entry
+    {
+        public required string Name { get; init; }
+        /// <summary>Runs the fused form on a float golden case, writing the gradients by the file's names.</summary>
+        public required Func<GoldenCase<float>, Dictionary<string, float[]>, float> RunFloat { get; init; }
+        /// <summary>The same for double.</summary>
+        public required Func<GoldenCase<double>, Dictionary<string, double[]>, double> RunDouble { get; init; }
+        /// <summary>
+        /// Runs value, fused and per-element/per-row forms, Mean and Sum, on generated valid inputs of about
+        /// <c>size</c> elements (float), appending every result's bits to the list: the same on every path.
+        /// </summary>
+        public required Action<Random, int, List<long>> Workload { get; init; }
+        /// <summary>Calls with one bad argument each: every one must throw an ArgumentException naming that parameter, writing nothing.</summary>
+        public required (string Parameter, Action<float[]> Call)[] BadInputs { get; init; }
+
+        public T Run<T>(GoldenCase<T> c, Dictionary<string, T[]> gradients) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => typeof(T) == typeof(float)
+                ? (T)(object)RunFloat((GoldenCase<float>)(object)c, (Dictionary<string, float[]>)(object)gradients)
+                : (T)(object)RunDouble((GoldenCase<double>)(object)c, (Dictionary<string, double[]>)(object)gradients);
+    }
+
+    /// <summary>The entries by the golden file's name of the loss.</summary>
+    public static readonly IReadOnlyDictionary<string, Entry> Golden = Entries().ToDictionary(e => e.Name);
+
+    public static IEnumerable<Entry> All => Golden.Values;
+
+    private static Entry Make(string name, Func<GoldenCase<float>, Dictionary<string, float[]>, float> f, Func<GoldenCase<double>, Dictionary<string, double[]>, double> d,
+        Action<Random, int, List<long>> workload, params (string, Action<float[]>)[] bad)
+        => new() { Name = name, RunFloat = f, RunDouble = d, Workload = workload, BadInputs = bad };
+
+    private static float[] Normal(Random r, int n, double scale = 1) => Enumerable.Range(0, n).Select(_ => (float)(scale * (r.NextDouble() * 2 - 1) * 3)).ToArray();
+    private static float[] Uniform(Random r, int n, double low, double high) => Enumerable.Range(0, n).Select(_ => (float)(low + (high - low) * r.NextDouble())).ToArray();
+    private static float[] Signs(Random r, int n) => Enumerable.Range(0, n).Select(_ => r.Next(2) == 0 ? -1f : 1f).ToArray();
+    private static int[] Labels(Random r, int rows, int classes) => Enumerable.Range(0, rows).Select(_ => r.Next(classes)).ToArray();
+
+    private static void Add(List<long> bits, float v) => bits.Add(BitConverter.SingleToInt32Bits(v));
+    private static void Add(List<long> bits, double v) => bits.Add(BitConverter.DoubleToInt64Bits(v));
+    private static void Add(List<long> bits, float[] v) => bits.AddRange(v.Select(x => (long)BitConverter.SingleToInt32Bits(x)));
+    private static void Add(List<long> bits, double[] v) => bits.AddRange(v.Select(BitConverter.DoubleToInt64Bits));
+    private static double[] D(float[] v) => v.Select(x => (double)x).ToArray();
+
+    /// <summary>A loss over equal-length element spans: value, fused and per-element, float and double, Mean and Sum.</summary>
+    private static void Elementwise(List<long> bits, int n, Func<float[]>[] make,
+        Func<float[][], Reduction, float> valueF, Func<float[][], float[], Reduction, float> fusedF, Action<float[][], float[]> perF,
+        Func<double[][], Reduction, double> valueD, Func<double[][], double[], Reduction, double> fusedD, Action<double[][], double[]> perD)
+    {
+        float[][] f = make.Select(m => m()).ToArray();
+        double[][] d = f.Select(D).ToArray();
+        foreach (Reduction reduction in new[] { Reduction.Mean, Reduction.Sum })
+        {
+            Add(bits, valueF(f, reduction));
+            float[] g = new float[f[0].Length];
+            Add(bits, fusedF(f, g, reduction));
+            Add(bits, g);
+            Add(bits, valueD(d, reduction));
+            double[] gd = new double[d[0].Length];
+            Add(bits, fusedD(d, gd, reduction));
+            Add(bits, gd);
+        }
+        float[] per = new float[f[0].Length];
+        perF(f, per);
+        Add(bits, per);
+        double[] perd = new double[d[0].Length];
+        perD(d, perd);
+        Add(bits, perd);
+    }
+
+    private static IEnumerable<Entry> Entries()
+    {
+        yield return Make("soft_margin",
+            (c, g) => Loss.SoftMargin<float>(c.Inputs["input"], c.Targets, g["input"], c.Reduction),
+            (c, g) => Loss.SoftMargin<double>(c.Inputs["input"], c.Targets, g["input"], c.Reduction),
+            (r, n, bits) => Elementwise(bits, n, [() => Normal(r, n, 10), () => Signs(r, n)],
+                (x, red) => Loss.SoftMargin<float>(x[0], x[1], red), (x, g, red) => Loss.SoftMargin<float>(x[0], x[1], g, red), (x, o) => Loss.SoftMarginPerElement<float>(x[0], x[1], o),
+                (x, red) => Loss.SoftMargin<double>(x[0], x[1], red), (x, g, red) => Loss.SoftMargin<double>(x[0], x[1], g, red), (x, o) => Loss.SoftMarginPerElement<double>(x[0], x[1], o)),
+            ("targets", g => Loss.SoftMargin<float>([1, 2], [1, 0.5f], g.AsSpan(0, 2))),
+            ("targets", g => Loss.SoftMargin<float>([1, 2], [1], g.AsSpan(0, 2))));
+
+        yield return Make("msle",
+            (c, g) => Loss.MeanSquaredLogarithmicError<float>(c.Inputs["input"], c.Targets, g["input"], c.Reduction),
+            (c, g) => Loss.MeanSquaredLogarithmicError<double>(c.Inputs["input"], c.Targets, g["input"], c.Reduction),
+            (r, n, bits) => Elementwise(bits, n, [() => Uniform(r, n, -0.9, 50), () => Uniform(r, n, 0, 50)],
+                (x, red) => Loss.MeanSquaredLogarithmicError<float>(x[0], x[1], red), (x, g, red) => Loss.MeanSquaredLogarithmicError<float>(x[0], x[1], g, red), (x, o) => Loss.MeanSquaredLogarithmicErrorPerElement<float>(x[0], x[1], o),
+                (x, red) => Loss.MeanSquaredLogarithmicError<double>(x[0], x[1], red), (x, g, red) => Loss.MeanSquaredLogarithmicError<double>(x[0], x[1], g, red), (x, o) => Loss.MeanSquaredLogarithmicErrorPerElement<double>(x[0], x[1], o)),
+            ("predictions", g => Loss.MeanSquaredLogarithmicError<float>([1, -1], [1, 0], g.AsSpan(0, 2))),
+            ("targets", g => Loss.MeanSquaredLogarithmicError<float>([1, 0], [1, -2], g.AsSpan(0, 2))));
+
+        yield return Make("poisson_nll",
+            (c, g) => Loss.PoissonNegativeLogLikelihood<float>(c.Inputs["input"], c.Targets, g["input"], c.Reduction, logInput: c.Flag("log_input"), full: c.Flag("full")),
+            (c, g) => Loss.PoissonNegativeLogLikelihood<double>(c.Inputs["input"], c.Targets, g["input"], c.Reduction, logInput: c.Flag("log_input"), full: c.Flag("full")),
+            (r, n, bits) =>
+            {
+                foreach ((bool logInput, bool full) in new[] { (true, true), (false, false), (false, true) })
+                {
+                    Elementwise(bits, n, [() => logInput ? Normal(r, n) : Uniform(r, n, 0, 10), () => Uniform(r, n, 0, 8).Select(v => MathF.Round(v)).ToArray()],
+                        (x, red) => Loss.PoissonNegativeLogLikelihood<float>(x[0], x[1], red, logInput, full), (x, g, red) => Loss.PoissonNegativeLogLikelihood<float>(x[0], x[1], g, red, logInput, full),
+                        (x, o) => Loss.PoissonNegativeLogLikelihoodPerElement<float>(x[0], x[1], o, logInput, full),
+                        (x, red) => Loss.PoissonNegativeLogLikelihood<double>(x[0], x[1], red, logInput, full), (x, g, red) => Loss.PoissonNegativeLogLikelihood<double>(x[0], x[1], g, red, logInput, full),
+                        (x, o) => Loss.PoissonNegativeLogLikelihoodPerElement<double>(x[0], x[1], o, logInput, full));
+                }
+            },
+            ("rates", g => Loss.PoissonNegativeLogLikelihood<float>([1, -0.5f], [1, 0], g.AsSpan(0, 2), logInput: false)));
+
+        yield return Make("margin_ranking",
+            (c, g) => Loss.MarginRanking<float>(c.Inputs["input1"], c.Inputs["input2"], c.Targets, g["input1"], g["input2"], c.Reduction, c.Param("margin", 0)),
+            (c, g) => Loss.MarginRanking<double>(c.Inputs["input1"], c.Inputs["input2"], c.Targets, g["input1"], g["input2"], c.Reduction, c.Param("margin", 0)),
+            (r, n, bits) =>
+            {
+                float[] a = Normal(r, n), b = Normal(r, n), t = Signs(r, n);
+                double[] ad = D(a), bd = D(b), td = D(t);
+                foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                {
+                    float[] g1 = new float[n], g2 = new float[n];
+                    Add(bits, Loss.MarginRanking<float>(a, b, t, red, 0.5));
+                    Add(bits, Loss.MarginRanking<float>(a, b, t, g1, g2, red, 0.5));
+                    Add(bits, g1); Add(bits, g2);
+                    double[] h1 = new double[n], h2 = new double[n];
+                    Add(bits, Loss.MarginRanking<double>(ad, bd, td, h1, h2, red, 0.5));
+                    Add(bits, h1); Add(bits, h2);
+                }
+                float[] per = new float[n];
+                Loss.MarginRankingPerElement<float>(a, b, t, per, 0.5);
+                Add(bits, per);
+            },
+            ("targets", g => Loss.MarginRanking<float>([1, 2], [2, 1], [1, 0], g.AsSpan(0, 2), g.AsSpan(2, 2))),
+            ("margin", g => Loss.MarginRanking<float>([1, 2], [2, 1], [1, -1], g.AsSpan(0, 2), g.AsSpan(2, 2), margin: double.NaN)),
+            ("gradient2", g => Loss.MarginRanking<float>([1, 2], [2, 1], [1, -1], g.AsSpan(0, 2), g.AsSpan(1, 2))),
+            ("input2", g => Loss.MarginRanking<float>([1, 2], [2], [1, -1], g.AsSpan(0, 2), g.AsSpan(2, 2))));
+
+        yield return Make("gaussian_nll",
+            (c, g) => Loss.GaussianNegativeLogLikelihood<float>(c.Inputs["input"], c.Targets, c.Inputs["var"], g["input"], g["var"], c.Reduction, c.Flag("full"), c.Param("eps", 1e-6)),
+            (c, g) => Loss.GaussianNegativeLogLikelihood<double>(c.Inputs["input"], c.Targets, c.Inputs["var"], g["input"], g["var"], c.Reduction, c.Flag("full"), c.Param("eps", 1e-6)),
+            (r, n, bits) =>
+            {
+                float[] x = Normal(r, n), t = Normal(r, n), v = Uniform(r, n, 0, 3);
+                v[0] = 1e-9f;
+                double[] xd = D(x), td = D(t), vd = D(v);
+                foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                {
+                    float[] g1 = new float[n], g2 = new float[n];
+                    Add(bits, Loss.GaussianNegativeLogLikelihood<float>(x, t, v, red, full: true));
+                    Add(bits, Loss.GaussianNegativeLogLikelihood<float>(x, t, v, g1, g2, red));
+                    Add(bits, g1); Add(bits, g2);
+                    double[] h1 = new double[n], h2 = new double[n];
+                    Add(bits, Loss.GaussianNegativeLogLikelihood<double>(xd, td, vd, h1, h2, red, full: true));
+                    Add(bits, h1); Add(bits, h2);
+                }
+                float[] per = new float[n];
+                Loss.GaussianNegativeLogLikelihoodPerElement<float>(x, t, v, per);
+                Add(bits, per);
+            },
+            ("variance", g => Loss.GaussianNegativeLogLikelihood<float>([1, 2], [2, 1], [1, -0.1f], g.AsSpan(0, 2), g.AsSpan(2, 2))),
+            ("eps", g => Loss.GaussianNegativeLogLikelihood<float>([1, 2], [2, 1], [1, 1], g.AsSpan(0, 2), g.AsSpan(2, 2), eps: 0)),
+            ("varianceGradient", g => Loss.GaussianNegativeLogLikelihood<float>([1, 2], [2, 1], [1, 1], g.AsSpan(0, 2), g.AsSpan(1, 2))));
+
+        yield return Make("multi_margin",
+            (c, g) => Loss.MultiMargin<float>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Reduction, (int)c.Param("p", 1), c.Param("margin", 1), c.ClassWeights),
+            (c, g) => Loss.MultiMargin<double>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Reduction, (int)c.Param("p", 1), c.Param("margin", 1), c.ClassWeights),
+            (r, n, bits) =>
+            {
+                int classes = 37, rows = Math.Max(1, n / classes);
+                float[] x = Normal(r, rows * classes), w = Uniform(r, classes, 0, 2);
+                int[] labels = Labels(r, rows, classes);
+                double[] xd = D(x), wd = D(w);
+                foreach (int p in new[] { 1, 2 })
+                {
+                    foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                    {
+                        float[] g = new float[x.Length];
+                        Add(bits, Loss.MultiMargin<float>(x, labels, classes, red, p, 0.7));
+                        Add(bits, Loss.MultiMargin<float>(x, labels, classes, g, red, p, 0.7, w));
+                        Add(bits, g);
+                        double[] gd = new double[x.Length];
+                        Add(bits, Loss.MultiMargin<double>(xd, labels, classes, gd, red, p, 0.7, wd));
+                        Add(bits, gd);
+                    }
+                    float[] per = new float[rows];
+                    Loss.MultiMarginPerRow<float>(x, labels, classes, per, p);
+                    Add(bits, per);
+                }
+            },
+            ("p", g => Loss.MultiMargin<float>([1, 2], [0], 2, g.AsSpan(0, 2), p: 3)),
+            ("labels", g => Loss.MultiMargin<float>([1, 2], [2], 2, g.AsSpan(0, 2))),
+            ("margin", g => Loss.MultiMargin<float>([1, 2], [1], 2, g.AsSpan(0, 2), margin: double.PositiveInfinity)),
+            ("classWeights", g => Loss.MultiMargin<float>([1, 2], [1], 2, g.AsSpan(0, 2), classWeights: [1, -1])));
+
+        yield return Make("multilabel_soft_margin",
+            (c, g) => Loss.MultiLabelSoftMargin<float>(c.Inputs["input"], c.Targets, c.Columns, g["input"], c.Reduction, c.ClassWeights),
+            (c, g) => Loss.MultiLabelSoftMargin<double>(c.Inputs["input"], c.Targets, c.Columns, g["input"], c.Reduction, c.ClassWeights),
+            (r, n, bits) =>
+            {
+                int classes = 21, rows = Math.Max(1, n / classes);
+                float[] x = Normal(r, rows * classes, 5), t = Uniform(r, x.Length, 0, 1).Select(v => MathF.Round(v)).ToArray(), w = Uniform(r, classes, 0, 2);
+                double[] xd = D(x), td = D(t), wd = D(w);
+                foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                {
+                    float[] g = new float[x.Length];
+                    Add(bits, Loss.MultiLabelSoftMargin<float>(x, t, classes, red));
+                    Add(bits, Loss.MultiLabelSoftMargin<float>(x, t, classes, g, red, w));
+                    Add(bits, g);
+                    double[] gd = new double[x.Length];
+                    Add(bits, Loss.MultiLabelSoftMargin<double>(xd, td, classes, gd, red, wd));
+                    Add(bits, gd);
+                }
+                float[] per = new float[rows];
+                Loss.MultiLabelSoftMarginPerRow<float>(x, t, classes, per, w);
+                Add(bits, per);
+            },
+            ("targets", g => Loss.MultiLabelSoftMargin<float>([1, 2], [0, 2], 2, g.AsSpan(0, 2))),
+            ("logits", g => Loss.MultiLabelSoftMargin<float>([1, 2, 3], [0, 1, 1], 2, g.AsSpan(0, 3))),
+            ("classWeights", g => Loss.MultiLabelSoftMargin<float>([1, 2], [0, 1], 2, g.AsSpan(0, 2), classWeights: [1, -1])));
+
+        yield return Make("dice",
+            (c, g) => Loss.Dice<float>(c.Inputs["input"], c.Targets, c.Columns, g["input"], c.Reduction, c.Param("smooth", 1)),
+            (c, g) => Loss.Dice<double>(c.Inputs["input"], c.Targets, c.Columns, g["input"], c.Reduction, c.Param("smooth", 1)),
+            (r, n, bits) => Overlap(r, n, bits, tversky: false),
+            ("probabilities", g => Loss.Dice<float>([1.5f, 0], [0, 1], 2, g.AsSpan(0, 2))),
+            ("targets", g => Loss.Dice<float>([1, 0], [0, -1], 2, g.AsSpan(0, 2))),
+            ("smooth", g => Loss.Dice<float>([1, 0], [0, 1], 2, g.AsSpan(0, 2), smooth: -1)));
+
+        yield return Make("tversky",
+            (c, g) => Loss.Tversky<float>(c.Inputs["input"], c.Targets, c.Columns, g["input"], c.Reduction, c.Param("alpha", 0.5), c.Param("beta", 0.5), c.Param("smooth", 1)),
+            (c, g) => Loss.Tversky<double>(c.Inputs["input"], c.Targets, c.Columns, g["input"], c.Reduction, c.Param("alpha", 0.5), c.Param("beta", 0.5), c.Param("smooth", 1)),
+            (r, n, bits) => Overlap(r, n, bits, tversky: true),
+            ("alpha", g => Loss.Tversky<float>([1, 0], [0, 1], 2, g.AsSpan(0, 2), alpha: -0.1)),
+            ("beta", g => Loss.Tversky<float>([1, 0], [0, 1], 2, g.AsSpan(0, 2), beta: double.NaN)));
+
+        yield return Make("cosine_embedding",
+            (c, g) => Loss.CosineEmbedding<float>(c.Inputs["input1"], c.Inputs["input2"], c.Targets, c.Columns, g["input1"], g["input2"], c.Reduction, c.Param("margin", 0)),
+            (c, g) => Loss.CosineEmbedding<double>(c.Inputs["input1"], c.Inputs["input2"], c.Targets, c.Columns, g["input1"], g["input2"], c.Reduction, c.Param("margin", 0)),
+            (r, n, bits) =>
+            {
+                int dimension = 67, rows = Math.Max(1, n / dimension);
+                float[] a = Normal(r, rows * dimension), b = Normal(r, rows * dimension), t = Signs(r, rows);
+                double[] ad = D(a), bd = D(b), td = D(t);
+                foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                {
+                    float[] g1 = new float[a.Length], g2 = new float[a.Length];
+                    Add(bits, Loss.CosineEmbedding<float>(a, b, t, dimension, red, -0.2));
+                    Add(bits, Loss.CosineEmbedding<float>(a, b, t, dimension, g1, g2, red, -0.2));
+                    Add(bits, g1); Add(bits, g2);
+                    double[] h1 = new double[a.Length], h2 = new double[a.Length];
+                    Add(bits, Loss.CosineEmbedding<double>(ad, bd, td, dimension, h1, h2, red, -0.2));
+                    Add(bits, h1); Add(bits, h2);
+                }
+                float[] per = new float[rows];
+                Loss.CosineEmbeddingPerRow<float>(a, b, t, dimension, per);
+                Add(bits, per);
+            },
+            ("targets", g => Loss.CosineEmbedding<float>([1, 2], [2, 1], [0], 2, g.AsSpan(0, 2), g.AsSpan(2, 2))),
+            ("margin", g => Loss.CosineEmbedding<float>([1, 2], [2, 1], [1], 2, g.AsSpan(0, 2), g.AsSpan(2, 2), margin: 1.5)),
+            ("gradient2", g => Loss.CosineEmbedding<float>([1, 2], [2, 1], [1], 2, g.AsSpan(0, 2), g.AsSpan(1, 2))),
+            ("input2", g => Loss.CosineEmbedding<float>([1, 2], [2], [1], 2, g.AsSpan(0, 2), g.AsSpan(2, 2))));
+
+        yield return Make("triplet_margin",
+            (c, g) => Loss.TripletMargin<float>(c.Inputs["anchor"], c.Inputs["positive"], c.Inputs["negative"], c.Columns, g["anchor"], g["positive"], g["negative"],
+                c.Reduction, c.Param("margin", 1), (int)c.Param("p", 2), c.Param("eps", 1e-6), c.Flag("swap")),
+            (c, g) => Loss.TripletMargin<double>(c.Inputs["anchor"], c.Inputs["positive"], c.Inputs["negative"], c.Columns, g["anchor"], g["positive"], g["negative"],
+                c.Reduction, c.Param("margin", 1), (int)c.Param("p", 2), c.Param("eps", 1e-6), c.Flag("swap")),
+            (r, n, bits) =>
+            {
+                int dimension = 41, rows = Math.Max(1, n / dimension);
+                float[] a = Normal(r, rows * dimension), p = Normal(r, rows * dimension), m = Normal(r, rows * dimension);
+                double[] ad = D(a), pd = D(p), md = D(m);
+                foreach ((int norm, bool swap) in new[] { (2, false), (2, true), (1, false), (1, true) })
+                {
+                    foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                    {
+                        float[] g1 = new float[a.Length], g2 = new float[a.Length], g3 = new float[a.Length];
+                        Add(bits, Loss.TripletMargin<float>(a, p, m, dimension, red, 2, norm, swap: swap));
+                        Add(bits, Loss.TripletMargin<float>(a, p, m, dimension, g1, g2, g3, red, 2, norm, swap: swap));
+                        Add(bits, g1); Add(bits, g2); Add(bits, g3);
+                        double[] h1 = new double[a.Length], h2 = new double[a.Length], h3 = new double[a.Length];
+                        Add(bits, Loss.TripletMargin<double>(ad, pd, md, dimension, h1, h2, h3, red, 2, norm, swap: swap));
+                        Add(bits, h1); Add(bits, h2); Add(bits, h3);
+                    }
+                    float[] per = new float[rows];
+                    Loss.TripletMarginPerRow<float>(a, p, m, dimension, per, 2, norm, swap: swap);
+                    Add(bits, per);
+                }
+            },
+            ("p", g => Loss.TripletMargin<float>([1, 2], [2, 1], [0, 0], 2, g.AsSpan(0, 2), default, default, p: 3)),
+            ("margin", g => Loss.TripletMargin<float>([1, 2], [2, 1], [0, 0], 2, g.AsSpan(0, 2), default, default, margin: -1)),
+            ("eps", g => Loss.TripletMargin<float>([1, 2], [2, 1], [0, 0], 2, g.AsSpan(0, 2), default, default, eps: -1)),
+            ("negativeGradient", g => Loss.TripletMargin<float>([1, 2], [2, 1], [0, 0], 2, g.AsSpan(0, 2), default, g.AsSpan(1, 2))),
+            ("negative", g => Loss.TripletMargin<float>([1, 2], [2, 1], [0], 2, g.AsSpan(0, 2), default, default)));
+
+        yield return Make("cross_entropy_z",
+            (c, g) => Loss.CrossEntropy<float>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Param("z_loss", 0), c.Reduction),
+            (c, g) => Loss.CrossEntropy<double>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Param("z_loss", 0), c.Reduction),
+            (r, n, bits) =>
+            {
+                int classes = 53, rows = Math.Max(2, n / classes);
+                float[] x = Normal(r, rows * classes, 10), w = Uniform(r, classes, 0, 2);
+                int[] labels = Labels(r, rows, classes);
+                labels[1] = -100;
+                double[] xd = D(x), wd = D(w);
+                foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+                {
+                    float[] g = new float[x.Length];
+                    Add(bits, Loss.CrossEntropy<float>(x, labels, classes, 1e-3, red));
+                    Add(bits, Loss.CrossEntropy<float>(x, labels, classes, g, 1e-3, red, w, labelSmoothing: 0.1));
+                    Add(bits, g);
+                    double[] gd = new double[x.Length];
+                    Add(bits, Loss.CrossEntropy<double>(xd, labels, classes, gd, 1e-3, red, wd, labelSmoothing: 0.1));
+                    Add(bits, gd);
+                }
+                float[] per = new float[rows];
+                Loss.CrossEntropyPerRow<float>(x, labels, classes, per, 1e-3, w);
+                Add(bits, per);
+            },
+            ("zLoss", g => Loss.CrossEntropy<float>([1, 2], [1], 2, g.AsSpan(0, 2), -1.0)),
+            ("labels", g => Loss.CrossEntropy<float>([1, 2], [5], 2, g.AsSpan(0, 2), 1e-4)),
+            ("labelSmoothing", g => Loss.CrossEntropy<float>([1, 2], [1], 2, g.AsSpan(0, 2), 1e-4, labelSmoothing: 2)));
+    }
+
+    private static void Overlap(Random r, int n, List<long> bits, bool tversky)
+    {
+        int length = 301, rows = Math.Max(1, n / length);
+        float[] p = Uniform(r, rows * length, 0, 1), t = Uniform(r, rows * length, 0, 1).Select(v => MathF.Round(v)).ToArray();
+        double[] pd = D(p), td = D(t);
+        foreach (Reduction red in new[] { Reduction.Mean, Reduction.Sum })
+        {
+            float[] g = new float[p.Length];
+            double[] gd = new double[p.Length];
+            if (tversky)
+            {
+                Add(bits, Loss.Tversky<float>(p, t, length, red, 0.3, 0.7));
+                Add(bits, Loss.Tversky<float>(p, t, length, g, red, 0.3, 0.7));
+                Add(bits, Loss.Tversky<double>(pd, td, length, gd, red, 0.3, 0.7));
+            }
+            else
+            {
+                Add(bits, Loss.Dice<float>(p, t, length, red));
+                Add(bits, Loss.Dice<float>(p, t, length, g, red, 1e-5));
+                Add(bits, Loss.Dice<double>(pd, td, length, gd, red, 1e-5));
+            }
+            Add(bits, g);
+            Add(bits, gd);
+        }
+        float[] per = new float[rows];
+        if (tversky)
+        {
+            Loss.TverskyPerRow<float>(p, t, length, per);
+        }
+        else
+        {
+            Loss.DicePerRow<float>(p, t, length, per);
+        }
+        Add(bits, per);
+    }
+}
