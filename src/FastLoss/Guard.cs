@@ -150,22 +150,22 @@ internal static class Guard
     }
 
     /// <summary>A class count: positive.</summary>
-    public static void Classes(int classes)
+    public static void Classes(int classes, [CallerArgumentExpression(nameof(classes))] string? name = null)
     {
         if (classes <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be positive.");
+            throw new ArgumentOutOfRangeException(name, classes, $"{name} must be positive.");
         }
     }
 
-    /// <summary>A matrix of <paramref name="classes"/> columns: classes positive and the length a multiple of it; returns the rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Rows<T>(ReadOnlySpan<T> matrix, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null)
+    public static int Rows<T>(ReadOnlySpan<T> matrix, int classes, [CallerArgumentExpression(nameof(matrix))] string? name = null,
+        [CallerArgumentExpression(nameof(classes))] string? classesName = null)
     {
-        Classes(classes);
+        Classes(classes, classesName);
         if (matrix.Length % classes != 0)
         {
-            throw new ArgumentException($"The length of {name} ({matrix.Length}) is not a multiple of classes ({classes}).", name);
+            throw new ArgumentException($"The length of {name} ({matrix.Length}) is not a multiple of {classesName} ({classes}).", name);
         }
         return matrix.Length / classes;
     }

@@ -3,8 +3,8 @@ using System;
 namespace FastLoss.PathProbe;
 
 /// <summary>
-/// The child process of the tests. No arguments: the instruction-set path the runtime allows and the hash of
-/// <see cref="Workload"/>. <c>label-race N</c>: <see cref="LabelRace"/> with N calls per shape.
+/// The child process of the tests. No arguments: the instruction-set path the runtime allows, the hash of
+/// <see cref="Workload"/> and that of the wider catalogue (<see cref="Workload.CatalogueHash"/>). <c>label-race N</c>: <see cref="LabelRace"/> with N calls per shape.
 /// <c>parallel-allocation N</c>: <see cref="ParallelAllocation"/> over N measured rounds.
 /// </summary>
 public static class Program
@@ -19,7 +19,7 @@ public static class Program
         {
             return ParallelAllocation.Run(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
         }
-        Console.WriteLine($"{KernelPaths.Supported} {Workload.Hash()}");
+        Console.WriteLine($"{KernelPaths.Supported} {Workload.Hash()} {Workload.CatalogueHash()}");
         return 0;
     }
 }

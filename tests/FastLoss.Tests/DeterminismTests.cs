@@ -28,6 +28,18 @@ public class DeterminismTests
         });
     }
 
+    [Fact]
+    public void EveryPathGivesTheSameCatalogueHash()
+    {
+        string? expected = null;
+        EveryPath.Run(path =>
+        {
+            string hash = Workload.CatalogueHash();
+            expected ??= hash;
+            Assert.True(expected == hash, $"{path} gives {hash}, the first path {expected}");
+        });
+    }
+
     [Theory]
     [MemberData(nameof(PointwiseTests<float>.Losses), MemberType = typeof(PointwiseTests<float>))]
     public void EveryPathGivesBitIdenticalElementwiseResults(string name)
@@ -154,7 +166,7 @@ public class DeterminismTests
         try
         {
             KernelPaths.Active = KernelPaths.Supported;
-            return Workload.Hash();
+            return $"{Workload.Hash()} {Workload.CatalogueHash()}";
         }
         finally
         {
@@ -167,6 +179,6 @@ public class DeterminismTests
         (int exitCode, string output, string error) = ChildProbe.Run(setting);
         Assert.True(exitCode == 0, $"probe failed ({exitCode}): {error}");
         string[] parts = output.Trim().Split(' ');
-        return (Enum.Parse<KernelPath>(parts[0]), parts[1]);
+        return (Enum.Parse<KernelPath>(parts[0]), string.Join(' ', parts[1..]));
     }
 }

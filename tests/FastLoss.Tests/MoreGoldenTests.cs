@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Text.Json;
+using FastLoss.PathProbe;
 using Xunit;
 
 namespace FastLoss.Tests;

@@ -97,8 +97,8 @@ public static partial class Loss
         else if (form == Form.Fused)
         {
             Guard.Gradients(output1, anchor, output2, positive, negative, "anchorGradient", nameof(anchor), "positiveGradient", nameof(positive));
-            Guard.Gradients(output3, negative, output1, anchor, positive, "negativeGradient", nameof(negative), "anchorGradient", nameof(anchor));
-            Guard.Gradients(output3, negative, output2, positive, anchor, "negativeGradient", nameof(negative), "positiveGradient", nameof(positive));
+            Guard.Gradients(output1, anchor, output3, negative, positive, "anchorGradient", nameof(anchor), "negativeGradient", nameof(negative));
+            Guard.Gradients(output2, positive, output3, negative, anchor, "positiveGradient", nameof(positive), "negativeGradient", nameof(negative));
         }
         normalization.Check();
         Guard.NonNegative(margin);
