@@ -13,18 +13,26 @@ internal static class Scan
     public static int FirstOutside<T>(ReadOnlySpan<T> values, T low, T high) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int i = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
+        if (Vector.IsHardwareAccelerated && values.Length >= 4 * Vector<T>.Count)
         {
+            // Four vectors a step, their compare masks or-ed and tested once (a test per vector cost as much as the
+            // kernels that follow); the block with a hit is searched element by element below.
             ReadOnlySpan<Vector<T>> vectors = MemoryMarshal.Cast<T, Vector<T>>(values);
             Vector<T> lo = new(low), hi = new(high);
-            for (int v = 0; v < vectors.Length; v++)
+            int v = 0;
+            for (; v + 4 <= vectors.Length; v += 4)
             {
-                if (Vector.LessThanAny(vectors[v], lo) || Vector.GreaterThanAny(vectors[v], hi))
+                Vector<T> bad = (Vector.LessThan(vectors[v], lo) | Vector.GreaterThan(vectors[v], hi))
+                    | (Vector.LessThan(vectors[v + 1], lo) | Vector.GreaterThan(vectors[v + 1], hi))
+                    | (Vector.LessThan(vectors[v + 2], lo) | Vector.GreaterThan(vectors[v + 2], hi))
+                    | (Vector.LessThan(vectors[v + 3], lo) | Vector.GreaterThan(vectors[v + 3], hi));
+                // A set lane's bits are a NaN, never equal to zero: any set lane makes this true.
+                if (bad != Vector<T>.Zero)
                 {
                     break;
                 }
-                i += Vector<T>.Count;
             }
+            i = v * Vector<T>.Count;
         }
         for (; i < values.Length; i++)
         {
