@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
@@ -395,7 +396,7 @@ internal static partial class PointwiseDriver
 
     /// <summary>One lane's block sum, as <see cref="IVec{TSelf, T}.AccumulateBlock"/> takes it: (t₀ + t₁) + (t₂ + t₃) in T, in double where a float sum overflowed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double BlockSum<T>(T t0, T t1, T t2, T t3) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    internal static double BlockSum<T>(T t0, T t1, T t2, T t3) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         T s = (t0 + t1) + (t2 + t3);
         if (typeof(T) == typeof(float) && T.IsInfinity(s))
@@ -810,8 +811,28 @@ internal static partial class PointwiseDriver
     }
 
     /// <summary>The L lane sums added in a fixed halving tree: lane j and lane j + L/2 first, and so on down.</summary>
+    /// <remarks>
+    /// For the library's 16 and 8 lanes the tree runs on pairs of lanes (<see cref="Vector128{T}"/> of double, whose
+    /// lane-wise adds are exactly the scalar ones): the same additions, a fraction of the time, which matters where a
+    /// row loss finishes a sum per row. (The span is left as it was only for other lengths.)
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double CanonicalSum(Span<double> lanes)
     {
+        ref double l = ref MemoryMarshal.GetReference(lanes);
+        if (lanes.Length == 16)
+        {
+            // Width 8: lanes s and s + 8; width 4: s and s + 4; width 2: s and s + 2; then the last pair.
+            Vector128<double> a0 = Pair(ref l, 0) + Pair(ref l, 8), a1 = Pair(ref l, 2) + Pair(ref l, 10);
+            Vector128<double> a2 = Pair(ref l, 4) + Pair(ref l, 12), a3 = Pair(ref l, 6) + Pair(ref l, 14);
+            Vector128<double> c = (a0 + a2) + (a1 + a3);
+            return c.GetElement(0) + c.GetElement(1);
+        }
+        if (lanes.Length == 8)
+        {
+            Vector128<double> c = (Pair(ref l, 0) + Pair(ref l, 4)) + (Pair(ref l, 2) + Pair(ref l, 6));
+            return c.GetElement(0) + c.GetElement(1);
+        }
         for (int width = lanes.Length / 2; width >= 1; width /= 2)
         {
             for (int s = 0; s < width; s++)
@@ -821,4 +842,7 @@ internal static partial class PointwiseDriver
         }
         return lanes[0];
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Pair(ref double lanes, int index) => Vector128.LoadUnsafe(ref lanes, (nuint)index);
 }
