@@ -1,159 +1,347 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
 
 /// <summary>
-/// The terms of up to six sums over one row (a row loss's reduction pass): a small ref struct that holds
-/// references to the row's inputs and the loss's parameters, and computes the terms at a column on any vector type.
+/// The terms of up to six sums over a row (a row loss's reduction pass), from up to three inputs the driver loads:
+/// a small readonly struct with the loss's parameters (and the row's scalars), computing the terms on any vector type.
 /// </summary>
 internal interface IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>How many of the six sums are used (1 to 6); the rest are never added.</summary>
+    /// <summary>How many of the six sums are used (1 to 6); the rest are never asked for.</summary>
     static abstract int Count { get; }
 
-    /// <summary>The terms of the columns <c>[i, i + TVec.Count)</c> for each sum (those past <see cref="Count"/> are ignored).</summary>
-    void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>;
+    /// <summary>How many of the three inputs are read (1 to 3): the rest are passed as zero and never loaded.</summary>
+    static abstract int Inputs { get; }
+
+    /// <summary>
+    /// The terms of sum <paramref name="sum"/> (a constant where the driver asks: the choice folds away) at the columns
+    /// <c>[i, i + TVec.Count)</c> of the row, from the inputs there (an unused input is zero). Columns past the row's
+    /// end may be zero-padded: the driver discards their terms.
+    /// </summary>
+    TVec Term<TVec>(int sum, TVec x0, TVec x1, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>;
 }
 
-/// <summary>The terms of a row's sums at some columns, one vector per sum.</summary>
-internal struct RowTerms<TVec> where TVec : struct
-{
-    public TVec S0, S1, S2, S3, S4, S5;
-}
-
-/// <summary>A row loss's element-wise pass (its gradient or gradients): writes the columns <c>[i, i + TVec.Count)</c>.</summary>
+/// <summary>A row loss's element-wise pass (its gradients): up to three outputs from up to three inputs at the same columns.</summary>
 internal interface IRowMap<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>;
+    /// <summary>How many of the three inputs are read (1 to 3): the rest are passed as zero and never loaded.</summary>
+    static abstract int Inputs { get; }
+
+    void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>;
 }
 
 /// <summary>The sums of one row: up to six, in double.</summary>
 internal readonly record struct RowSums(double First, double Second, double Third, double Fourth = 0, double Fifth = 0, double Sixth = 0);
 
 /// <summary>
-/// The driver of the row losses that are reductions over a row, a scalar finish, then an element-wise pass: it owns
-/// the vectors, the tails and the order of summation, the loss only its terms (<see cref="IRowTerms{T}"/>) and its
-/// gradient (<see cref="IRowMap{T}"/>).
+/// The driver of the row losses that are reductions over a row, a scalar finish, then an element-wise pass. It owns
+/// the loads and stores, the vectors, the blocks, the padded tails and the order of summation; a loss supplies only
+/// its terms (<see cref="IRowTerms{T}"/>) and its gradient (<see cref="IRowMap{T}"/>). Inputs and outputs are given
+/// as references to the row's first column (a null reference for one not used: never read or written).
 /// </summary>
 /// <remarks>
-/// Order of summation, the same on every path: the row is cut into chunks of L = 64 bytes of lanes (16 floats,
-/// 8 doubles); lane j of a sum adds, in double and in order, the terms of columns j, j + L, j + 2L, … (a float term
-/// widened exactly); the L lanes are then added in the halving tree of <see cref="PointwiseDriver.CanonicalSum"/>.
-/// A path of W lanes runs the L/W parts of a chunk one after the other over the whole row (each part's lanes are
-/// independent, so this is the same order, and it needs two registers per sum rather than 2·L/W); the columns past
-/// the last whole chunk go through the same terms one at a time (<see cref="WScalar{T}"/>, the same lane bits),
-/// as does the whole row on the scalar path. The element-wise pass has no order: it runs W columns at a time and
-/// the rest one at a time, each column's bits the same on every path.
+/// Order of summation, the same on every path (that of <see cref="PointwiseDriver"/>, within a row): the row is cut
+/// into blocks of four chunks of L = 64 bytes of lanes (16 floats, 8 doubles); lane j of a sum adds the four terms of
+/// a block in T as (t₀ + t₁) + (t₂ + t₃) (<see cref="IVec{TSelf, T}.AccumulateBlock"/>: in double where a float sum
+/// overflows), the term of chunk c being that of column 4L·b + L·c + j, and adds the block sums in double, in order;
+/// the last block is padded with −0.0; the L lanes are then added in the halving tree of
+/// <see cref="PointwiseDriver.CanonicalSum"/>. A path of W lanes runs the L/W parts of a chunk one after the other
+/// over the row (lanes are independent, so the order is the same, and each sum needs two registers, not 2·L/W). The
+/// last block runs on a zero-padded copy of the inputs, its terms past the row −0.0. The scalar path takes the same
+/// blocks one column at a time. The element-wise pass has no order: W columns at a time, the last ones on a padded
+/// copy, each column's bits the same on every path.
 /// </remarks>
 internal static class RowDriver
 {
-    /// <summary>The sums of <typeparamref name="TTerms"/> over a row of <paramref name="n"/> columns on the active path.</summary>
+    /// <summary>The sums of <paramref name="terms"/> over a row of <paramref name="n"/> columns on the active path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static RowSums Sums<T, TTerms>(scoped ref TTerms terms, int n)
+    public static RowSums Sums<T, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TTerms : IRowTerms<T>, allows ref struct
+        where TTerms : struct, IRowTerms<T>
         => KernelPaths.Active switch
         {
-            KernelPath.Vector512 => Sums<T, W512<T>, TTerms>(ref terms, n),
-            KernelPath.Vector256 => Sums<T, W256<T>, TTerms>(ref terms, n),
-            KernelPath.Vector128 => Sums<T, W128<T>, TTerms>(ref terms, n),
-            _ => Sums<T, WScalar<T>, TTerms>(ref terms, n),
+            KernelPath.Vector512 => Sums<T, W512<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n),
+            KernelPath.Vector256 => Sums<T, W256<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n),
+            KernelPath.Vector128 => Sums<T, W128<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n),
+            _ => ScalarSums<T, TTerms>(in terms, ref x0, ref x1, ref x2, n),
         };
 
-    /// <summary>Runs <typeparamref name="TMap"/> over a row of <paramref name="n"/> columns on the active path.</summary>
+    /// <summary>Runs <paramref name="map"/> over a row of <paramref name="n"/> columns on the active path; an output that is a null reference is not written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Map<T, TMap>(scoped ref TMap map, int n)
+    public static void Map<T, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TMap : IRowMap<T>, allows ref struct
+        where TMap : struct, IRowMap<T>
     {
         switch (KernelPaths.Active)
         {
-            case KernelPath.Vector512: Map<T, W512<T>, TMap>(ref map, n); break;
-            case KernelPath.Vector256: Map<T, W256<T>, TMap>(ref map, n); break;
-            case KernelPath.Vector128: Map<T, W128<T>, TMap>(ref map, n); break;
-            default: Map<T, WScalar<T>, TMap>(ref map, n); break;
+            case KernelPath.Vector512: Map<T, W512<T>, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, n); break;
+            case KernelPath.Vector256: Map<T, W256<T>, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, n); break;
+            case KernelPath.Vector128: Map<T, W128<T>, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, n); break;
+            default: Map<T, WScalar<T>, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, n); break;
         }
     }
 
+    /// <summary>Input <paramref name="input"/> at <paramref name="i"/> if the loss reads that many inputs, else zero (nothing loaded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Load<T, TVec>(int input, int inputs, ref T source, nuint i) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+        => input < inputs ? TVec.Load(ref source, i) : default;
+
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RowSums Sums<T, TVec, TTerms>(scoped ref TTerms terms, int n)
+    private static RowSums Sums<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
-        where TTerms : IRowTerms<T>, allows ref struct
+        where TTerms : struct, IRowTerms<T>
     {
         int lanes = PointwiseDriver.Lanes<T>();
-        int count = TTerms.Count;
+        nuint block = 4 * (nuint)lanes;
+        nuint whole = (nuint)n / block * block;
+        int rest = n - (int)whole;
         Span<double> sums = stackalloc double[6 * 16];
-        nuint whole = (nuint)(n / lanes * lanes);
-        if (TVec.Count == 1)
+        // The last block's inputs, zero-padded (64 lanes each).
+        Span<T> padded = stackalloc T[3 * 64];
+        if (rest != 0)
         {
-            sums.Clear();
-            whole = 0;
+            padded.Slice(0, 64 * TTerms.Inputs).Clear();
+            CopyIn(ref x0, whole, padded.Slice(0, rest));
+            if (TTerms.Inputs > 1) { CopyIn(ref x1, whole, padded.Slice(64, rest)); }
+            if (TTerms.Inputs > 2) { CopyIn(ref x2, whole, padded.Slice(128, rest)); }
         }
-        else
+        ref T p0 = ref MemoryMarshal.GetReference(padded);
+        ref T p1 = ref padded[64], p2 = ref padded[128];
+        for (int part = 0; part < lanes; part += TVec.Count)
         {
-            for (int part = 0; part < lanes; part += TVec.Count)
+            Part<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums);
+        }
+        return Finish(sums, TTerms.Count, lanes);
+    }
+
+    /// <summary>One part's lanes over the row: its accumulators in registers (a (low, high) pair of double lanes per sum), then stored to <paramref name="sums"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Part<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        nuint chunk = (nuint)PointwiseDriver.Lanes<T>(), block = 4 * chunk;
+        int count = TTerms.Count;
+        TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
+        TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
+        for (nuint b = 0; b < whole; b += block)
+        {
+            nuint i = b + (nuint)part;
+            TVec a0 = Load<T, TVec>(0, TTerms.Inputs, ref x0, i), a1 = Load<T, TVec>(1, TTerms.Inputs, ref x1, i), a2 = Load<T, TVec>(2, TTerms.Inputs, ref x2, i);
+            TVec b0 = Load<T, TVec>(0, TTerms.Inputs, ref x0, i + chunk), b1 = Load<T, TVec>(1, TTerms.Inputs, ref x1, i + chunk), b2 = Load<T, TVec>(2, TTerms.Inputs, ref x2, i + chunk);
+            TVec c0 = Load<T, TVec>(0, TTerms.Inputs, ref x0, i + 2 * chunk), c1 = Load<T, TVec>(1, TTerms.Inputs, ref x1, i + 2 * chunk), c2 = Load<T, TVec>(2, TTerms.Inputs, ref x2, i + 2 * chunk);
+            TVec d0 = Load<T, TVec>(0, TTerms.Inputs, ref x0, i + 3 * chunk), d1 = Load<T, TVec>(1, TTerms.Inputs, ref x1, i + 3 * chunk), d2 = Load<T, TVec>(2, TTerms.Inputs, ref x2, i + 3 * chunk);
+            Add<T, TVec, TTerms, No>(in terms, 0, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l0, ref h0);
+            if (count > 1) { Add<T, TVec, TTerms, No>(in terms, 1, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l1, ref h1); }
+            if (count > 2) { Add<T, TVec, TTerms, No>(in terms, 2, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l2, ref h2); }
+            if (count > 3) { Add<T, TVec, TTerms, No>(in terms, 3, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l3, ref h3); }
+            if (count > 4) { Add<T, TVec, TTerms, No>(in terms, 4, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l4, ref h4); }
+            if (count > 5) { Add<T, TVec, TTerms, No>(in terms, 5, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l5, ref h5); }
+        }
+        if (rest != 0)
+        {
+            PaddedBlock<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part,
+                ref l0, ref h0, ref l1, ref h1, ref l2, ref h2, ref l3, ref h3, ref l4, ref h4, ref l5, ref h5);
+        }
+        TVec.StoreAccumulator(l0, h0, sums.Slice(part));
+        if (count > 1) { TVec.StoreAccumulator(l1, h1, sums.Slice(16 + part)); }
+        if (count > 2) { TVec.StoreAccumulator(l2, h2, sums.Slice(32 + part)); }
+        if (count > 3) { TVec.StoreAccumulator(l3, h3, sums.Slice(48 + part)); }
+        if (count > 4) { TVec.StoreAccumulator(l4, h4, sums.Slice(64 + part)); }
+        if (count > 5) { TVec.StoreAccumulator(l5, h5, sums.Slice(80 + part)); }
+    }
+
+    /// <summary>The padded last block of one part.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PaddedBlock<T, TVec, TTerms>(in TTerms terms, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part,
+        ref TVec l0, ref TVec h0, ref TVec l1, ref TVec h1, ref TVec l2, ref TVec h2, ref TVec l3, ref TVec h3, ref TVec l4, ref TVec h4, ref TVec l5, ref TVec h5)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        nuint chunk = (nuint)PointwiseDriver.Lanes<T>();
+        int count = TTerms.Count;
+        // The padded last block: lanes at or past the row's end add −0.0 (the identity).
+        nuint i = (nuint)part, column = whole + i;
+        TVec a0 = Load<T, TVec>(0, TTerms.Inputs, ref p0, i), a1 = Load<T, TVec>(1, TTerms.Inputs, ref p1, i), a2 = Load<T, TVec>(2, TTerms.Inputs, ref p2, i);
+        TVec b0 = Load<T, TVec>(0, TTerms.Inputs, ref p0, i + chunk), b1 = Load<T, TVec>(1, TTerms.Inputs, ref p1, i + chunk), b2 = Load<T, TVec>(2, TTerms.Inputs, ref p2, i + chunk);
+        TVec c0 = Load<T, TVec>(0, TTerms.Inputs, ref p0, i + 2 * chunk), c1 = Load<T, TVec>(1, TTerms.Inputs, ref p1, i + 2 * chunk), c2 = Load<T, TVec>(2, TTerms.Inputs, ref p2, i + 2 * chunk);
+        TVec d0 = Load<T, TVec>(0, TTerms.Inputs, ref p0, i + 3 * chunk), d1 = Load<T, TVec>(1, TTerms.Inputs, ref p1, i + 3 * chunk), d2 = Load<T, TVec>(2, TTerms.Inputs, ref p2, i + 3 * chunk);
+        int valid = rest - part;
+        Add<T, TVec, TTerms, Yes>(in terms, 0, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, column, chunk, valid, ref l0, ref h0);
+        if (count > 1) { Add<T, TVec, TTerms, Yes>(in terms, 1, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, column, chunk, valid, ref l1, ref h1); }
+        if (count > 2) { Add<T, TVec, TTerms, Yes>(in terms, 2, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, column, chunk, valid, ref l2, ref h2); }
+        if (count > 3) { Add<T, TVec, TTerms, Yes>(in terms, 3, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, column, chunk, valid, ref l3, ref h3); }
+        if (count > 4) { Add<T, TVec, TTerms, Yes>(in terms, 4, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, column, chunk, valid, ref l4, ref h4); }
+        if (count > 5) { Add<T, TVec, TTerms, Yes>(in terms, 5, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, column, chunk, valid, ref l5, ref h5); }
+    }
+
+    /// <summary>
+    /// Sum <paramref name="sum"/>'s block of one part: the terms of its four chunks (columns from <paramref name="column"/>,
+    /// L apart) added as <see cref="IVec{TSelf, T}.AccumulateBlock"/> does; padded, the lanes from <paramref name="valid"/>
+    /// columns into the block on are −0.0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add<T, TVec, TTerms, TPadded>(in TTerms terms, int sum, TVec a0, TVec a1, TVec a2, TVec b0, TVec b1, TVec b2,
+        TVec c0, TVec c1, TVec c2, TVec d0, TVec d1, TVec d2, nuint column, nuint chunk, int valid, ref TVec low, ref TVec high)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+        where TPadded : struct, IFlag
+    {
+        TVec t0 = terms.Term(sum, a0, a1, a2, column);
+        TVec t1 = terms.Term(sum, b0, b1, b2, column + chunk);
+        TVec t2 = terms.Term(sum, c0, c1, c2, column + 2 * chunk);
+        TVec t3 = terms.Term(sum, d0, d1, d2, column + 3 * chunk);
+        if (TPadded.Value)
+        {
+            int width = TVec.Count, l = (int)chunk;
+            TVec negativeZero = TVec.CreateConstant(-0.0);
+            t0 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid, 0, width)), t0, negativeZero);
+            t1 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - l, 0, width)), t1, negativeZero);
+            t2 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 2 * l, 0, width)), t2, negativeZero);
+            t3 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 3 * l, 0, width)), t3, negativeZero);
+        }
+        TVec.AccumulateBlock(ref low, ref high, t0, t1, t2, t3);
+    }
+
+    /// <summary>The scalar path: the same blocks one column at a time, each lane's block sum as the vectors take it.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static RowSums ScalarSums<T, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        int lanes = PointwiseDriver.Lanes<T>(), block = 4 * lanes, count = TTerms.Count;
+        Span<double> sums = stackalloc double[6 * 16];
+        sums.Clear();
+        Span<T> buffer = stackalloc T[6 * 64];
+        for (int start = 0; start < n; start += block)
+        {
+            buffer.Fill(Constant.Of<T>(-0.0));
+            int end = Math.Min(n, start + block);
+            for (int column = start; column < end; column++)
             {
-                TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
-                TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
-                for (nuint c = (nuint)part; c < whole; c += (nuint)lanes)
+                nuint i = (nuint)column;
+                WScalar<T> v0 = Load<T, WScalar<T>>(0, TTerms.Inputs, ref x0, i), v1 = Load<T, WScalar<T>>(1, TTerms.Inputs, ref x1, i), v2 = Load<T, WScalar<T>>(2, TTerms.Inputs, ref x2, i);
+                int k = column - start;
+                for (int sum = 0; sum < count; sum++)
                 {
-                    terms.Terms(c, out RowTerms<TVec> t);
-                    TVec.Accumulate(ref l0, ref h0, t.S0);
-                    if (count > 1) { TVec.Accumulate(ref l1, ref h1, t.S1); }
-                    if (count > 2) { TVec.Accumulate(ref l2, ref h2, t.S2); }
-                    if (count > 3) { TVec.Accumulate(ref l3, ref h3, t.S3); }
-                    if (count > 4) { TVec.Accumulate(ref l4, ref h4, t.S4); }
-                    if (count > 5) { TVec.Accumulate(ref l5, ref h5, t.S5); }
+                    buffer[64 * sum + k] = terms.Term(sum, v0, v1, v2, i).V;
                 }
-                TVec.StoreAccumulator(l0, h0, sums.Slice(part));
-                TVec.StoreAccumulator(l1, h1, sums.Slice(16 + part));
-                TVec.StoreAccumulator(l2, h2, sums.Slice(32 + part));
-                TVec.StoreAccumulator(l3, h3, sums.Slice(48 + part));
-                TVec.StoreAccumulator(l4, h4, sums.Slice(64 + part));
-                TVec.StoreAccumulator(l5, h5, sums.Slice(80 + part));
+            }
+            for (int s = 0; s < count; s++)
+            {
+                Span<T> b = buffer.Slice(64 * s);
+                for (int j = 0; j < lanes; j++)
+                {
+                    sums[16 * s + j] += PointwiseDriver.BlockSum(b[j], b[lanes + j], b[2 * lanes + j], b[3 * lanes + j]);
+                }
             }
         }
-        for (nuint i = whole; i < (nuint)n; i++)
-        {
-            int lane = (int)(i % (nuint)lanes);
-            terms.Terms(i, out RowTerms<WScalar<T>> t);
-            sums[lane] += Constant.ToDouble(t.S0.V);
-            if (count > 1) { sums[16 + lane] += Constant.ToDouble(t.S1.V); }
-            if (count > 2) { sums[32 + lane] += Constant.ToDouble(t.S2.V); }
-            if (count > 3) { sums[48 + lane] += Constant.ToDouble(t.S3.V); }
-            if (count > 4) { sums[64 + lane] += Constant.ToDouble(t.S4.V); }
-            if (count > 5) { sums[80 + lane] += Constant.ToDouble(t.S5.V); }
-        }
-        return new RowSums(Sum(sums, 0, count, lanes), Sum(sums, 1, count, lanes), Sum(sums, 2, count, lanes),
-            Sum(sums, 3, count, lanes), Sum(sums, 4, count, lanes), Sum(sums, 5, count, lanes));
+        return Finish(sums, count, lanes);
     }
+
+    private static RowSums Finish(Span<double> sums, int count, int lanes)
+        => new(Sum(sums, 0, count, lanes), Sum(sums, 1, count, lanes), Sum(sums, 2, count, lanes),
+            Sum(sums, 3, count, lanes), Sum(sums, 4, count, lanes), Sum(sums, 5, count, lanes));
 
     /// <summary>Sum <paramref name="k"/>'s lanes added in the canonical tree (0 for a sum not used).</summary>
     private static double Sum(Span<double> sums, int k, int count, int lanes)
         => k < count ? PointwiseDriver.CanonicalSum(sums.Slice(16 * k, lanes)) : 0;
 
+    [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Map<T, TVec, TMap>(scoped ref TMap map, int n)
+    private static void Map<T, TVec, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
-        where TMap : IRowMap<T>, allows ref struct
+        where TMap : struct, IRowMap<T>
     {
-        nuint i = 0, end = (nuint)n;
-        if (TVec.Count > 1)
+        nuint i = 0, width = (nuint)TVec.Count, end = (nuint)n;
+        for (; i + width <= end; i += width)
         {
-            for (; i + (nuint)TVec.Count <= end; i += (nuint)TVec.Count)
-            {
-                map.Write<TVec>(i);
-            }
+            MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
         }
-        for (; i < end; i++)
+        if (i < end)
         {
-            map.Write<WScalar<T>>(i);
+            int rest = (int)(end - i);
+            if (n >= TVec.Count && Separate(ref y0, ref x0, ref x1, ref x2, n) && Separate(ref y1, ref x0, ref x1, ref x2, n) && Separate(ref y2, ref x0, ref x1, ref x2, n))
+            {
+                // The last W columns again, overlapping the previous vector: each column's output is a function of
+                // its own inputs only, and no output is an input, so writing a column twice writes the same bits.
+                nuint last = end - width;
+                MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, last, last);
+                return;
+            }
+            // In place (or shorter than a vector): the last columns on a zero-padded copy, only the valid outputs copied back.
+            Span<T> buffer = stackalloc T[6 * 64];
+            buffer.Slice(0, 64 * TMap.Inputs).Clear();
+            CopyIn(ref x0, i, buffer.Slice(0, rest));
+            if (TMap.Inputs > 1) { CopyIn(ref x1, i, buffer.Slice(64, rest)); }
+            if (TMap.Inputs > 2) { CopyIn(ref x2, i, buffer.Slice(128, rest)); }
+            MapAt<T, TVec, TMap>(in map, ref buffer[0], ref buffer[64], ref buffer[128],
+                ref Padded(ref y0, buffer, 192), ref Padded(ref y1, buffer, 256), ref Padded(ref y2, buffer, 320), 0, i);
+            CopyOut(buffer.Slice(192, rest), ref y0, i);
+            CopyOut(buffer.Slice(256, rest), ref y1, i);
+            CopyOut(buffer.Slice(320, rest), ref y2, i);
+        }
+    }
+
+    /// <summary>Whether output <paramref name="y"/> (n elements, or none) shares no memory with the inputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Separate<T>(ref T y, ref T x0, ref T x1, ref T x2, int n)
+        => Unsafe.IsNullRef(ref y) || (Apart(ref y, ref x0, n) && Apart(ref y, ref x1, n) && Apart(ref y, ref x2, n));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Apart<T>(ref T a, ref T b, int n)
+    {
+        if (Unsafe.IsNullRef(ref b))
+        {
+            return true;
+        }
+        nint bytes = (nint)n * Unsafe.SizeOf<T>(), offset = Unsafe.ByteOffset(ref a, ref b);
+        return offset >= bytes || offset <= -bytes;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MapAt<T, TVec, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, nuint i, nuint column)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TMap : struct, IRowMap<T>
+    {
+        // Every input loaded before any output is stored: an output may be its input's very memory (in place).
+        map.Map(Load<T, TVec>(0, TMap.Inputs, ref x0, i), Load<T, TVec>(1, TMap.Inputs, ref x1, i), Load<T, TVec>(2, TMap.Inputs, ref x2, i), column, out TVec o0, out TVec o1, out TVec o2);
+        if (!Unsafe.IsNullRef(ref y0)) { TVec.Store(o0, ref y0, i); }
+        if (!Unsafe.IsNullRef(ref y1)) { TVec.Store(o1, ref y1, i); }
+        if (!Unsafe.IsNullRef(ref y2)) { TVec.Store(o2, ref y2, i); }
+    }
+
+    /// <summary>The padded copy's slot for an input or output, or the null reference where the row has none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T Padded<T>(ref T original, Span<T> buffer, int offset)
+        => ref Unsafe.IsNullRef(ref original) ? ref Unsafe.NullRef<T>() : ref buffer[offset];
+
+    private static void CopyIn<T>(ref T source, nuint start, Span<T> destination)
+    {
+        if (!Unsafe.IsNullRef(ref source))
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref source, start), destination.Length).CopyTo(destination);
+        }
+    }
+
+    private static void CopyOut<T>(Span<T> source, ref T destination, nuint start)
+    {
+        if (!Unsafe.IsNullRef(ref destination))
+        {
+            source.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref destination, start), source.Length));
         }
     }
 
@@ -164,20 +352,20 @@ internal static class RowDriver
         T max = T.NegativeInfinity;
         bool nan = false;
         int i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && row.Length >= System.Numerics.Vector<T>.Count)
+        if (Vector.IsHardwareAccelerated && row.Length >= Vector<T>.Count)
         {
-            ReadOnlySpan<System.Numerics.Vector<T>> vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<T, System.Numerics.Vector<T>>(row);
-            System.Numerics.Vector<T> m = new(T.NegativeInfinity);
-            foreach (System.Numerics.Vector<T> v in vectors)
+            ReadOnlySpan<Vector<T>> vectors = MemoryMarshal.Cast<T, Vector<T>>(row);
+            Vector<T> m = new(T.NegativeInfinity);
+            foreach (Vector<T> v in vectors)
             {
-                m = System.Numerics.Vector.Max(m, v);
-                nan |= !System.Numerics.Vector.EqualsAll(v, v);
+                m = Vector.Max(m, v);
+                nan |= !Vector.EqualsAll(v, v);
             }
-            for (int k = 0; k < System.Numerics.Vector<T>.Count; k++)
+            for (int k = 0; k < Vector<T>.Count; k++)
             {
                 max = T.Max(max, m[k]);
             }
-            i = vectors.Length * System.Numerics.Vector<T>.Count;
+            i = vectors.Length * Vector<T>.Count;
         }
         for (; i < row.Length; i++)
         {

@@ -110,8 +110,7 @@ public static partial class Loss
             int start = r * dimension;
             ref T a = ref MemoryMarshal.GetReference(input1.Slice(start));
             ref T b = ref MemoryMarshal.GetReference(input2.Slice(start));
-            CosineTerms<T> terms = new(ref a, ref b);
-            RowSums sums = RowDriver.Sums<T, CosineTerms<T>>(ref terms, dimension);
+            RowSums sums = RowDriver.Sums(new CosineTerms<T>(), ref a, ref b, ref Unsafe.NullRef<T>(), dimension);
             double dot = sums.First + sums.Fourth;
             double squared1 = sums.Second + sums.Fifth + 1e-12, squared2 = sums.Third + sums.Sixth + 1e-12;
             double denominator = Math.Sqrt(squared1 * squared2);
@@ -130,68 +129,56 @@ public static partial class Loss
                 // them with the double sums split into two Ts and the products' errors recovered, so that they stay exact to rounding.
                 double c = similar ? -1 : double.IsNaN(cos) ? cos : cos > margin ? 1 : 0;
                 double f = gradientScale * c / denominator;
-                CosineMap<T> map = new(ref a, ref b,
+                RowDriver.Map(new CosineMap<T>(Split<T>(dot), Split<T>(squared1), Split<T>(squared2), T.CreateTruncating(f / squared1), T.CreateTruncating(f / squared2)),
+                    ref a, ref b, ref Unsafe.NullRef<T>(),
                     ref output1.IsEmpty ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetReference(output1.Slice(start)),
                     ref output2.IsEmpty ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetReference(output2.Slice(start)),
-                    Split<T>(dot), Split<T>(squared1), Split<T>(squared2), T.CreateTruncating(f / squared1), T.CreateTruncating(f / squared2));
-                RowDriver.Map<T, CosineMap<T>>(ref map, dimension);
+                    ref Unsafe.NullRef<T>(), dimension);
             }
         }
         return total / normalization.ValueDivisor(rows);
     }
 }
 
-/// <summary>Σx₁x₂, Σx₁², Σx₂² of a row pair, and the sums of their products' rounding errors.</summary>
-internal ref struct CosineTerms<T>(ref T a, ref T b) : IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+/// <summary>Σx₁x₂, Σx₁², Σx₂² of a row pair (x₀, x₁ here), and the sums of their products' rounding errors.</summary>
+internal readonly struct CosineTerms<T> : IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly ref T _a = ref a;
-    private readonly ref T _b = ref b;
+    public static int Inputs => 2;
 
     public static int Count => 6;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>
-    {
-        terms = default;
-        TVec x = TVec.Load(ref _a, i), y = TVec.Load(ref _b, i);
-        // Each product and its rounding error (a fused multiply-add, exact): the sums are then those of the exact products.
-        terms.S0 = x * y;
-        terms.S1 = x * x;
-        terms.S2 = y * y;
-        terms.S3 = TVec.MultiplyAdd(x, y, -terms.S0);
-        terms.S4 = TVec.MultiplyAdd(x, x, -terms.S1);
-        terms.S5 = TVec.MultiplyAdd(y, y, -terms.S2);
-    }
+    public TVec Term<TVec>(int sum, TVec x, TVec y, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
+        => sum switch
+        {
+            // Each product, then its rounding error (a fused multiply-add, exact): the sums are those of the exact products.
+            0 => x * y,
+            1 => x * x,
+            2 => y * y,
+            3 => TVec.MultiplyAdd(x, y, -(x * y)),
+            4 => TVec.MultiplyAdd(x, x, -(x * x)),
+            _ => TVec.MultiplyAdd(y, y, -(y * y)),
+        };
 }
 
 /// <summary>A double as the unevaluated sum of two <typeparamref name="T"/>s (the second 0 for double).</summary>
 internal readonly record struct SplitNumber<T>(T High, T Low);
 
 /// <summary>
-/// g₁ = k₁·(x₂·M₁ − D·x₁) and g₂ = k₂·(x₁·M₂ − D·x₂), each written unless not asked for (a null reference); the numerators
-/// are taken as p − q + (the products' rounding errors, by fused multiply-adds) + (the low parts' products), so that
-/// their cancellation loses nothing but the last rounding.
+/// g₁ = k₁·(x₂·M₁ − D·x₁) and g₂ = k₂·(x₁·M₂ − D·x₂); the numerators are taken as p − q + (the products' rounding
+/// errors, by fused multiply-adds) + (the low parts' products), so that their cancellation loses nothing but the last rounding.
 /// </summary>
-internal ref struct CosineMap<T>(ref T a, ref T b, ref T gradient1, ref T gradient2, SplitNumber<T> dot, SplitNumber<T> squared1, SplitNumber<T> squared2, T k1, T k2) : IRowMap<T>
+internal readonly struct CosineMap<T>(SplitNumber<T> dot, SplitNumber<T> squared1, SplitNumber<T> squared2, T k1, T k2) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly ref T _a = ref a;
-    private readonly ref T _b = ref b;
-    private readonly ref T _g1 = ref gradient1;
-    private readonly ref T _g2 = ref gradient2;
+    public static int Inputs => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>
+    public void Map<TVec>(TVec x, TVec y, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        TVec x = TVec.Load(ref _a, i), y = TVec.Load(ref _b, i);
-        if (!Unsafe.IsNullRef(ref _g1))
-        {
-            TVec.Store(Numerator(y, squared1, x, dot) * TVec.Create(k1), ref _g1, i);
-        }
-        if (!Unsafe.IsNullRef(ref _g2))
-        {
-            TVec.Store(Numerator(x, squared2, y, dot) * TVec.Create(k2), ref _g2, i);
-        }
+        y0 = Numerator(y, squared1, x, dot) * TVec.Create(k1);
+        y1 = Numerator(x, squared2, y, dot) * TVec.Create(k2);
+        y2 = default;
     }
 
     /// <summary>u·M − D·v, with M and D doubles split in two.</summary>

@@ -117,6 +117,7 @@ public static partial class Loss
             : ZRows<T, Yes>(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, zLoss, weightTotal, classWeightSum, form);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ZRows<T, TWeights>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> output, Normalization normalization,
         ReadOnlySpan<T> classWeights, int ignoreIndex, double smoothing, double z, double weightTotal, double classWeightSum, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -146,8 +147,8 @@ public static partial class Loss
             ReadOnlySpan<T> row = logits.Slice(start, classes);
             ref T x = ref MemoryMarshal.GetReference(row);
             T max = RowDriver.Max(row);
-            SoftmaxTerms<T, TWeights> terms = new(ref x, ref weights, max);
-            RowSums sums = RowDriver.Sums<T, SoftmaxTerms<T, TWeights>>(ref terms, classes);
+            ref T w = ref TWeights.Value ? ref weights : ref Unsafe.NullRef<T>();
+            RowSums sums = RowDriver.Sums(new SoftmaxTerms<T, TWeights>(max), ref x, ref w, ref Unsafe.NullRef<T>(), classes);
             // lse = max + log Σe^(x − max), the log on the library's own (bit-identical) log.
             double lse = Constant.ToDouble(max) + VMath.Log<WScalar<double>, double>(new WScalar<double>(sums.First)).V;
             T labelLogit = Unsafe.Add(ref x, label);
@@ -166,13 +167,12 @@ public static partial class Loss
                 T k = T.CreateTruncating(f * ((1 - smoothing) * wy + spread * classWeightSum + 2 * z * wy * lse) / sums.First);
                 T s = T.CreateTruncating(f * spread);
                 ref T gradient = ref MemoryMarshal.GetReference(output.Slice(start));
-                SoftmaxGradientMap<T, TWeights> map = new(ref x, ref weights, ref gradient, max, k, s);
                 // The label's column in double from its logit read before the pass (in place, the pass overwrites it):
                 // softmax_y − 1 = −(Σ − e_y)/Σ, with e_y the very term of Σ, cancels nothing.
                 double ey = Constant.ToDouble(VMath.Exp<WScalar<T>, T>(new WScalar<T>(labelLogit - max)).V);
                 double softmaxY = ey / sums.First;
                 double atLabel = f * ((1 - smoothing) * wy * (-(sums.First - ey) / sums.First) + softmaxY * (spread * classWeightSum + 2 * z * wy * lse) - spread * wy);
-                RowDriver.Map<T, SoftmaxGradientMap<T, TWeights>>(ref map, classes);
+                RowDriver.Map(new SoftmaxGradientMap<T, TWeights>(max, k, s), ref x, ref w, ref Unsafe.NullRef<T>(), ref gradient, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes);
                 Unsafe.Add(ref gradient, label) = T.CreateTruncating(atLabel);
             }
         }
@@ -180,40 +180,34 @@ public static partial class Loss
     }
 }
 
-/// <summary>Σe^(x − max) and Σx (or Σw·x with class weights) of a row.</summary>
-internal ref struct SoftmaxTerms<T, TWeights>(ref T row, ref T weights, T max) : IRowTerms<T>
+/// <summary>Σe^(x − max) and Σx (or Σw·x with class weights) of a row: the logits x₀, the class weights x₁.</summary>
+internal readonly struct SoftmaxTerms<T, TWeights>(T max) : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
 {
-    private readonly ref T _row = ref row;
-    private readonly ref T _weights = ref weights;
+    public static int Inputs => TWeights.Value ? 2 : 1;
 
     public static int Count => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>
-    {
-        terms = default;
-        TVec x = TVec.Load(ref _row, i);
-        terms.S0 = VMath.Exp<TVec, T>(x - TVec.Create(max));
-        terms.S1 = TWeights.Value ? TVec.Load(ref _weights, i) * x : x;
-    }
+    public TVec Term<TVec>(int sum, TVec x, TVec w, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
+        => sum == 0 ? VMath.Exp<TVec, T>(x - TVec.Create(max)) : TWeights.Value ? w * x : x;
 }
 
 /// <summary>k·e^(x − max) − s·w per column (k holds the 1/Σ of the softmax; the label's extra term is the caller's).</summary>
-internal ref struct SoftmaxGradientMap<T, TWeights>(ref T row, ref T weights, ref T gradient, T max, T k, T s) : IRowMap<T>
+internal readonly struct SoftmaxGradientMap<T, TWeights>(T max, T k, T s) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
 {
-    private readonly ref T _row = ref row;
-    private readonly ref T _weights = ref weights;
-    private readonly ref T _gradient = ref gradient;
+    public static int Inputs => TWeights.Value ? 2 : 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>
+    public void Map<TVec>(TVec x, TVec w, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        TVec softmax = VMath.Exp<TVec, T>(TVec.Load(ref _row, i) - TVec.Create(max));
-        TVec spread = TWeights.Value ? TVec.Create(s) * TVec.Load(ref _weights, i) : TVec.Create(s);
-        TVec.Store(TVec.Create(k) * softmax - spread, ref _gradient, i);
+        TVec softmax = VMath.Exp<TVec, T>(x - TVec.Create(max));
+        TVec spread = TWeights.Value ? TVec.Create(s) * w : TVec.Create(s);
+        y0 = TVec.Create(k) * softmax - spread;
+        y1 = default;
+        y2 = default;
     }
 }

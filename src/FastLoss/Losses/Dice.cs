@@ -92,8 +92,8 @@ public static partial class Loss
         for (int r = 0; r < rows; r++)
         {
             int start = r * rowLength;
-            OverlapTerms<T, TTversky> terms = new(ref MemoryMarshal.GetReference(probabilities.Slice(start)), ref MemoryMarshal.GetReference(targets.Slice(start)));
-            RowSums sums = RowDriver.Sums<T, OverlapTerms<T, TTversky>>(ref terms, rowLength);
+            ref T p = ref MemoryMarshal.GetReference(probabilities.Slice(start)), t = ref MemoryMarshal.GetReference(targets.Slice(start));
+            RowSums sums = RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength);
             // Dice: N = 2Σpt + s, D = Σp + Σt + s. Tversky: N = TP + s, D = TP + α·FP + β·FN + s.
             double numerator = TTversky.Value ? sums.First + smooth : 2 * sums.First + smooth;
             double denominator = TTversky.Value ? sums.First + alpha * sums.Second + beta * sums.Third + smooth : sums.Second + sums.Third + smooth;
@@ -110,51 +110,46 @@ public static partial class Loss
                 double squared = denominator * denominator;
                 double a = empty ? 0 : TTversky.Value ? gradientScale * numerator * alpha / squared : gradientScale * numerator / squared;
                 double b = empty ? 0 : TTversky.Value ? -gradientScale * (denominator - numerator * (1 - alpha - beta)) / squared : -2 * gradientScale / denominator;
-                AffineMap<T> map = new(ref MemoryMarshal.GetReference(targets.Slice(start)), ref MemoryMarshal.GetReference(output.Slice(start)), T.CreateTruncating(b), T.CreateTruncating(a));
-                RowDriver.Map<T, AffineMap<T>>(ref map, rowLength);
+                RowDriver.Map(new AffineMap<T>(T.CreateTruncating(b), T.CreateTruncating(a)), ref t, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(),
+                    ref MemoryMarshal.GetReference(output.Slice(start)), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), rowLength);
             }
         }
         return total / normalization.ValueDivisor(rows);
     }
 }
 
-/// <summary>Dice's sums Σpt, Σp, Σt, or Tversky's TP = Σpt, FP = Σp(1 − t), FN = Σ(1 − p)t.</summary>
-internal ref struct OverlapTerms<T, TTversky>(ref T probabilities, ref T targets) : IRowTerms<T>
+/// <summary>Dice's sums Σpt, Σp, Σt, or Tversky's TP = Σpt, FP = Σp(1 − t), FN = Σ(1 − p)t, of the probabilities x₀ and targets x₁.</summary>
+internal readonly struct OverlapTerms<T, TTversky> : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TTversky : struct, IFlag
 {
-    private readonly ref T _p = ref probabilities;
-    private readonly ref T _t = ref targets;
+    public static int Inputs => 2;
 
     public static int Count => 3;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>
+    public TVec Term<TVec>(int sum, TVec p, TVec t, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
     {
-        terms = default;
-        TVec p = TVec.Load(ref _p, i), t = TVec.Load(ref _t, i);
-        terms.S0 = p * t;
-        if (TTversky.Value)
+        TVec one = TVec.CreateConstant(1.0);
+        return sum switch
         {
-            TVec one = TVec.CreateConstant(1.0);
-            terms.S1 = p * (one - t);
-            terms.S2 = (one - p) * t;
-        }
-        else
-        {
-            terms.S1 = p;
-            terms.S2 = t;
-        }
+            0 => p * t,
+            1 => TTversky.Value ? p * (one - t) : p,
+            _ => TTversky.Value ? (one - p) * t : t,
+        };
     }
 }
 
-/// <summary>output = b·x + a, element-wise (a gradient that is affine in one input).</summary>
-internal ref struct AffineMap<T>(ref T x, ref T output, T b, T a) : IRowMap<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+/// <summary>y₀ = b·x₀ + a, element-wise (a gradient that is affine in one input).</summary>
+internal readonly struct AffineMap<T>(T b, T a) : IRowMap<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly ref T _x = ref x;
-    private readonly ref T _output = ref output;
+    public static int Inputs => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>
-        => TVec.Store(TVec.Create(b) * TVec.Load(ref _x, i) + TVec.Create(a), ref _output, i);
+    public void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
+    {
+        y0 = TVec.Create(b) * x0 + TVec.Create(a);
+        y1 = default;
+        y2 = default;
+    }
 }

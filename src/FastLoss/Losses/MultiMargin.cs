@@ -98,6 +98,7 @@ public static partial class Loss
             : MultiMarginRows<T, Yes>(scores, labels, classes, output, normalization, T.CreateTruncating(margin), classWeights, form);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double MultiMarginRows<T, TSquared>(ReadOnlySpan<T> scores, ReadOnlySpan<int> labels, int classes, Span<T> output, Normalization normalization,
         T margin, ReadOnlySpan<T> classWeights, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -118,8 +119,7 @@ public static partial class Loss
             // Read once: in place, the label's score is overwritten by the gradient pass.
             T labelScore = Unsafe.Add(ref row, label);
             double weight = classWeights.IsEmpty ? 1 : double.CreateTruncating(classWeights[label]);
-            MultiMarginTerms<T, TSquared> terms = new(ref row, labelScore, margin, label);
-            RowSums sums = RowDriver.Sums<T, MultiMarginTerms<T, TSquared>>(ref terms, classes);
+            RowSums sums = RowDriver.Sums(new MultiMarginTerms<T, TSquared>(labelScore, margin, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes);
             double loss = weight * sums.First / classes;
             total += loss;
             if (form == Form.PerElement)
@@ -130,8 +130,8 @@ public static partial class Loss
             {
                 double factor = gradientScale * weight / classes;
                 ref T gradient = ref MemoryMarshal.GetReference(output.Slice(start));
-                MultiMarginMap<T, TSquared> map = new(ref row, ref gradient, labelScore, margin, label, T.CreateTruncating(factor));
-                RowDriver.Map<T, MultiMarginMap<T, TSquared>>(ref map, classes);
+                RowDriver.Map(new MultiMarginMap<T, TSquared>(labelScore, margin, label, T.CreateTruncating(factor)), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(),
+                    ref gradient, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes);
                 Unsafe.Add(ref gradient, label) = T.CreateTruncating(-factor * sums.Second);
             }
         }
@@ -153,48 +153,43 @@ internal static class MultiMarginHinge
     }
 }
 
-/// <summary>Σ_j max(0, h_j)^p and its derivative Σ_j p·max(0, h_j)^(p−1) (the label's gradient).</summary>
-internal ref struct MultiMarginTerms<T, TSquared>(ref T row, T labelScore, T margin, int label) : IRowTerms<T>
+/// <summary>Σ_j max(0, h_j)^p and its derivative Σ_j p·max(0, h_j)^(p−1) (the label's gradient), of the scores x₀.</summary>
+internal readonly struct MultiMarginTerms<T, TSquared>(T labelScore, T margin, int label) : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
 {
-    private readonly ref T _row = ref row;
+    public static int Inputs => 1;
 
     public static int Count => 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>
+    public TVec Term<TVec>(int sum, TVec x0, TVec x1, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
     {
-        terms = default;
-        TVec h = MultiMarginHinge.Of(TVec.Load(ref _row, i), i, labelScore, margin, label);
+        TVec h = MultiMarginHinge.Of(x0, i, labelScore, margin, label);
         if (TSquared.Value)
         {
-            terms.S0 = h * h;
-            terms.S1 = h + h;
+            return sum == 0 ? h * h : h + h;
         }
-        else
-        {
-            TVec zero = TVec.CreateConstant(0.0);
-            terms.S0 = h;
-            terms.S1 = TVec.Select(TVec.GreaterThan(h, zero), TVec.CreateConstant(1.0), h * zero);
-        }
+        TVec zero = TVec.CreateConstant(0.0);
+        return sum == 0 ? h : TVec.Select(TVec.GreaterThan(h, zero), TVec.CreateConstant(1.0), h * zero);
     }
 }
 
 /// <summary>The gradient of a row but the label's column: factor·p·max(0, h_j)^(p−1) (0 at the label, written after).</summary>
-internal ref struct MultiMarginMap<T, TSquared>(ref T row, ref T gradient, T labelScore, T margin, int label, T factor) : IRowMap<T>
+internal readonly struct MultiMarginMap<T, TSquared>(T labelScore, T margin, int label, T factor) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
 {
-    private readonly ref T _row = ref row;
-    private readonly ref T _gradient = ref gradient;
+    public static int Inputs => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>
+    public void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        TVec h = MultiMarginHinge.Of(TVec.Load(ref _row, i), i, labelScore, margin, label);
+        TVec h = MultiMarginHinge.Of(x0, i, labelScore, margin, label);
         TVec zero = TVec.CreateConstant(0.0);
         TVec derivative = TSquared.Value ? h + h : TVec.Select(TVec.GreaterThan(h, zero), TVec.CreateConstant(1.0), h * zero);
-        TVec.Store(derivative * TVec.Create(factor), ref _gradient, i);
+        y0 = derivative * TVec.Create(factor);
+        y1 = default;
+        y2 = default;
     }
 }

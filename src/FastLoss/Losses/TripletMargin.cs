@@ -116,6 +116,7 @@ public static partial class Loss
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double TripletRows<T, TEuclidean, TSwap>(ReadOnlySpan<T> anchor, ReadOnlySpan<T> positive, ReadOnlySpan<T> negative, int dimension,
         Span<T> output1, Span<T> output2, Span<T> output3, Normalization normalization, double margin, double eps, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -136,8 +137,7 @@ public static partial class Loss
             ref T a = ref MemoryMarshal.GetReference(anchor.Slice(start));
             ref T pos = ref MemoryMarshal.GetReference(positive.Slice(start));
             ref T neg = ref MemoryMarshal.GetReference(negative.Slice(start));
-            TripletTerms<T, TEuclidean, TSwap> terms = new(ref a, ref pos, ref neg, epsT);
-            RowSums sums = RowDriver.Sums<T, TripletTerms<T, TEuclidean, TSwap>>(ref terms, dimension);
+            RowSums sums = RowDriver.Sums(new TripletTerms<T, TEuclidean, TSwap>(epsT), ref a, ref pos, ref neg, dimension);
             double positiveDistance = TEuclidean.Value ? Math.Sqrt(sums.First) : sums.First;
             double anchorNegative = TEuclidean.Value ? Math.Sqrt(sums.Second) : sums.Second;
             double positiveNegative = TSwap.Value ? (TEuclidean.Value ? Math.Sqrt(sums.Third) : sums.Third) : double.PositiveInfinity;
@@ -156,10 +156,8 @@ public static partial class Loss
                 double f = double.IsNaN(hinge) ? hinge : hinge > 0 ? gradientScale : 0;
                 double kPositive = Coefficient<TEuclidean>(f, positiveDistance);
                 double kNegative = Coefficient<TEuclidean>(f, negativeDistance);
-                TripletMap<T, TEuclidean> map = new(ref a, ref pos, ref neg,
-                    ref Row(output1, start), ref Row(output2, start), ref Row(output3, start), epsT,
-                    T.CreateTruncating(kPositive), swapped ? T.Zero : T.CreateTruncating(kNegative), swapped ? T.CreateTruncating(kNegative) : T.Zero);
-                RowDriver.Map<T, TripletMap<T, TEuclidean>>(ref map, dimension);
+                RowDriver.Map(new TripletMap<T, TEuclidean>(epsT, T.CreateTruncating(kPositive), swapped ? T.Zero : T.CreateTruncating(kNegative), swapped ? T.CreateTruncating(kNegative) : T.Zero),
+                    ref a, ref pos, ref neg, ref Row(output1, start), ref Row(output2, start), ref Row(output3, start), dimension);
             }
         }
         return total / normalization.ValueDivisor(rows);
@@ -176,28 +174,25 @@ public static partial class Loss
 }
 
 /// <summary>The norms' sums of u = a − p + eps, v = a − n + eps and (with the swap) w = p − n + eps: squares or absolute values.</summary>
-internal ref struct TripletTerms<T, TEuclidean, TSwap>(ref T anchor, ref T positive, ref T negative, T eps) : IRowTerms<T>
+internal readonly struct TripletTerms<T, TEuclidean, TSwap>(T eps) : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TEuclidean : struct, IFlag
     where TSwap : struct, IFlag
 {
-    private readonly ref T _a = ref anchor;
-    private readonly ref T _p = ref positive;
-    private readonly ref T _n = ref negative;
+    public static int Inputs => 3;
 
     public static int Count => TSwap.Value ? 3 : 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Terms<TVec>(nuint i, out RowTerms<TVec> terms) where TVec : struct, IVec<TVec, T>
+    public TVec Term<TVec>(int sum, TVec a, TVec p, TVec n, nuint i) where TVec : struct, IVec<TVec, T>
     {
-        terms = default;
-        TVec a = TVec.Load(ref _a, i), p = TVec.Load(ref _p, i), n = TVec.Load(ref _n, i), e = TVec.Create(eps);
-        terms.S0 = Norm(a - p + e);
-        terms.S1 = Norm(a - n + e);
-        if (TSwap.Value)
+        TVec e = TVec.Create(eps);
+        return sum switch
         {
-            terms.S2 = Norm(p - n + e);
-        }
+            0 => Norm(a - p + e),
+            1 => Norm(a - n + e),
+            _ => Norm(p - n + e),
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -209,35 +204,20 @@ internal ref struct TripletTerms<T, TEuclidean, TSwap>(ref T anchor, ref T posit
 /// The three gradients from U = kp·D(u), V = kv·D(v), W = kw·D(w) with D the identity (p = 2) or sign (p = 1):
 /// anchor U − V, positive −U − W, negative V + W (kv = 0 when swapped, kw = 0 when not).
 /// </summary>
-internal ref struct TripletMap<T, TEuclidean>(ref T anchor, ref T positive, ref T negative, ref T anchorGradient, ref T positiveGradient, ref T negativeGradient,
-    T eps, T kp, T kv, T kw) : IRowMap<T>
+internal readonly struct TripletMap<T, TEuclidean>(T eps, T kp, T kv, T kw) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TEuclidean : struct, IFlag
 {
-    private readonly ref T _a = ref anchor;
-    private readonly ref T _p = ref positive;
-    private readonly ref T _n = ref negative;
-    private readonly ref T _ga = ref anchorGradient;
-    private readonly ref T _gp = ref positiveGradient;
-    private readonly ref T _gn = ref negativeGradient;
+    public static int Inputs => 3;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Write<TVec>(nuint i) where TVec : struct, IVec<TVec, T>
+    public void Map<TVec>(TVec a, TVec p, TVec n, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        TVec a = TVec.Load(ref _a, i), p = TVec.Load(ref _p, i), n = TVec.Load(ref _n, i), e = TVec.Create(eps);
+        TVec e = TVec.Create(eps);
         TVec u = Scaled(a - p + e, kp), v = Scaled(a - n + e, kv), w = Scaled(p - n + e, kw);
-        if (!Unsafe.IsNullRef(ref _ga))
-        {
-            TVec.Store(u - v, ref _ga, i);
-        }
-        if (!Unsafe.IsNullRef(ref _gp))
-        {
-            TVec.Store(-u - w, ref _gp, i);
-        }
-        if (!Unsafe.IsNullRef(ref _gn))
-        {
-            TVec.Store(v + w, ref _gn, i);
-        }
+        y0 = u - v;
+        y1 = -u - w;
+        y2 = v + w;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
