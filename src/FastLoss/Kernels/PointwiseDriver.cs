@@ -32,7 +32,8 @@ internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIe
     }
 
     /// <summary>
-    /// A loss of two differentiable inputs (<see cref="ValueAndGradients"/>): the driver then writes a second gradient
+    /// A loss of two differentiable inputs (<see cref="ValueAndGradients"/>; the operator also implements
+    /// <see cref="ITwoGradientLoss"/>, which the driver tests): the driver then writes a second gradient
     /// (with respect to <c>y</c> or <c>w</c>, as the operator says) into its second output, and skips either output
     /// that is a null reference (a gradient not asked for).
     /// </summary>
@@ -59,6 +60,12 @@ internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIe
     /// <summary>Per-element loss, and its derivative with respect to <paramref name="x"/> times <paramref name="scale"/>.</summary>
     TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>;
 }
+
+/// <summary>
+/// Marks an operator of two differentiable inputs (<see cref="IPointwiseLoss{T}.TwoGradients"/>): a type test the JIT
+/// decides while it reads a kernel, so that the other operators' kernels carry no trace of the second gradient.
+/// </summary>
+internal interface ITwoGradientLoss;
 
 /// <summary>What a pass of <see cref="PointwiseDriver"/> produces.</summary>
 internal interface IPassMode
@@ -530,9 +537,26 @@ internal static partial class PointwiseDriver
         TVec lo0 = sums.Low0, hi0 = sums.High0, lo1 = sums.Low1, hi1 = sums.High1;
         TVec lo2 = sums.Low2, hi2 = sums.High2, lo3 = sums.Low3, hi3 = sums.High3;
         nuint end = blocks * block;
+        // The value and per-element forms run the fused block, its gradient into a scratch block: compiled for them,
+        // the operator ran out of the JIT's inlining resources half-way (every vector operation of BCE with logits'
+        // log a call, 13 times slower than fused), and the fused value is the value (the same operations).
+        bool viaFused = typeof(TMode) == typeof(ValueMode) || typeof(TMode) == typeof(PerElementMode);
+        Span<T> scratch = stackalloc T[viaFused ? 64 : 0];
         for (nuint i = 0; i < end; i += block)
         {
-            BlockTerms<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, ref terms, i, in op, scale);
+            if (viaFused)
+            {
+                BlockTerms<T, TVec, TOp, FusedMode>(ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref y, i), ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w,
+                    ref MemoryMarshal.GetReference(scratch), ref Unsafe.NullRef<T>(), ref terms, 0, in op, scale);
+                if (typeof(TMode) == typeof(PerElementMode))
+                {
+                    buffer.Slice(0, (int)block).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, i), (int)block));
+                }
+            }
+            else
+            {
+                BlockTerms<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, ref terms, i, in op, scale);
+            }
             if (accumulates)
             {
                 if (validInLast >= 0 && i + block == end)
@@ -710,7 +734,10 @@ internal static partial class PointwiseDriver
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        if (TMode.WritesGradient && TOp.TwoGradients)
+        // The branches test types, which the JIT decides while it reads the method: a branch that cannot run is never
+        // read, so its inlinees do not count against the budget of the one that does.
+        bool writesGradient = typeof(TMode) == typeof(FusedMode) || typeof(TMode) == typeof(AddGradientMode);
+        if (writesGradient && default(TOp) is ITwoGradientLoss)
         {
             TVec both = op.ValueAndGradients(inputs.X, inputs.Y, inputs.W, scale, out TVec gradient1, out TVec gradient2);
             if (!Unsafe.IsNullRef(ref output))
@@ -723,14 +750,14 @@ internal static partial class PointwiseDriver
             }
             return both;
         }
-        if (TMode.WritesGradient)
+        if (writesGradient)
         {
             TVec terms = op.ValueAndGradient(inputs.X, inputs.Y, inputs.W, scale, out TVec gradient);
-            TVec.Store(TMode.AddsToOutput ? TVec.Load(ref output, i) + gradient : gradient, ref output, i);
+            TVec.Store(typeof(TMode) == typeof(AddGradientMode) ? TVec.Load(ref output, i) + gradient : gradient, ref output, i);
             return terms;
         }
         TVec value = op.Value(inputs.X, inputs.Y, inputs.W);
-        if (!TMode.Accumulates)
+        if (typeof(TMode) == typeof(PerElementMode))
         {
             TVec.Store(value, ref output, i);
         }

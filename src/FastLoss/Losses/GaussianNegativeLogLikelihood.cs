@@ -96,7 +96,7 @@ public static partial class Loss
 /// ½(log v' + (x − t)²/v') [+ ½·log 2π] with v' = max(v, eps), the variance in the weight slot; gradients (x − t)/v'
 /// and ½(1 − (x − t)·(x − t)/v')/v'.
 /// </summary>
-internal readonly struct GaussianOperator<T, TFull>(T eps) : IPointwiseLoss<T>
+internal readonly struct GaussianOperator<T, TFull>(T eps) : IPointwiseLoss<T>, ITwoGradientLoss
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TFull : struct, IFlag
 {
