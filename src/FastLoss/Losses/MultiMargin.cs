@@ -147,7 +147,8 @@ internal static class MultiMarginHinge
     {
         TVec zero = TVec.CreateConstant(0.0);
         TVec h = TVec.Create(margin) - TVec.Create(labelScore) + x;
-        h = TVec.Select(TVec.LessThanOrEqual(h, zero), zero, h);
+        // 0 > h ? 0 : h: max(0, h) in one instruction that keeps a NaN h.
+        h = TVec.MaxSelect(zero, h);
         nuint offset = (nuint)label - i;
         return offset < (nuint)TVec.Count ? TVec.Select(TVec.LaneMask((int)offset, (int)offset + 1), zero, h) : h;
     }
