@@ -98,6 +98,11 @@ public static class Program
                 }
             }
         }
+        foreach (string c in new[] { "MultiMargin 256x1000", "CosineEmbedding 4096x256", "TripletMargin 4096x256", "Dice 64x65536" })
+        {
+            new MoreLosses { Case = c }.Setup();
+            cases++;
+        }
         Console.WriteLine($"{cases} benchmark cases: FastLoss agrees with the scalar loop in double");
         return 0;
     }

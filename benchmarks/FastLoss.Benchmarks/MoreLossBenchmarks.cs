@@ -1,0 +1,261 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
+
+namespace FastLoss.Benchmarks;
+
+/// <summary>
+/// The wider catalogue's row losses with speed targets, fused, float: the scalar loop (baseline), the per-row
+/// TensorPrimitives composition, FastLoss. MultiMargin is taken with p = 2 (the hinge TensorPrimitives can express
+/// without a comparison mask), margin 1; CosineEmbedding with margin 0; TripletMargin with p = 2, margin 1, eps 1e-6;
+/// Dice with smooth 1.
+/// </summary>
+public class MoreLosses : ISized
+{
+    private float[] _a = [], _b = [], _c = [], _ga = [], _gb = [], _gc = [], _targets = [];
+    private int[] _labels = [];
+
+    [Params("MultiMargin 256x1000", "CosineEmbedding 4096x256", "TripletMargin 4096x256", "Dice 64x65536")]
+    public string Case { get; set; } = "MultiMargin 256x1000";
+
+    // Parsed once in Setup: a property computed per row would allocate inside the measured loops.
+    private string Loss = "";
+    private int Rows, Columns;
+
+    public long Elements => (long)Rows * Columns;
+    public int ElementSize => sizeof(float);
+    public bool WritesOutput => true;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Loss = Case[..Case.IndexOf(' ')];
+        Rows = int.Parse(Case.AsSpan(Case.IndexOf(' ') + 1, Case.IndexOf('x') - Case.IndexOf(' ') - 1), System.Globalization.CultureInfo.InvariantCulture);
+        Columns = int.Parse(Case.AsSpan(Case.IndexOf('x') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        Random rng = new(42);
+        int n = Rows * Columns;
+        float[] Make(Func<float> f)
+        {
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                v[i] = f();
+            }
+            return v;
+        }
+        bool probabilities = Loss == "Dice";
+        _a = Make(() => probabilities ? (float)rng.NextDouble() : (float)(rng.NextDouble() * 4 - 2));
+        _b = Make(() => probabilities ? MathF.Round((float)rng.NextDouble()) : (float)(rng.NextDouble() * 4 - 2));
+        _c = Make(() => (float)(rng.NextDouble() * 4 - 2));
+        _ga = new float[n];
+        _gb = new float[n];
+        _gc = new float[n];
+        _labels = new int[Rows];
+        _targets = new float[Rows];
+        for (int r = 0; r < Rows; r++)
+        {
+            _labels[r] = rng.Next(Columns);
+            _targets[r] = rng.Next(2) == 0 ? -1 : 1;
+        }
+        Verify();
+    }
+
+    /// <summary>FastLoss against the scalar loop (in float here): value to 1e-4 relative, every gradient element to 1e-4 of the largest.</summary>
+    private void Verify()
+    {
+        float expected = Scalar();
+        float[][] want = [(float[])_ga.Clone(), (float[])_gb.Clone(), (float[])_gc.Clone()];
+        float got = FastLoss();
+        float[][] have = [_ga, _gb, _gc];
+        if (!(Math.Abs(got - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected))))
+        {
+            throw new InvalidOperationException($"{Case}: FastLoss {got}, scalar loop {expected}");
+        }
+        for (int k = 0; k < 3; k++)
+        {
+            float max = 0;
+            foreach (float v in want[k])
+            {
+                max = Math.Max(max, Math.Abs(v));
+            }
+            for (int i = 0; i < want[k].Length; i++)
+            {
+                if (!(Math.Abs(have[k][i] - want[k][i]) <= 1e-4 * max + 1e-12))
+                {
+                    throw new InvalidOperationException($"{Case}: gradient {k}[{i}] FastLoss {have[k][i]}, scalar loop {want[k][i]}");
+                }
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    [BytesPerElement(4, 4)]
+    public float Scalar()
+    {
+        int rows = Rows, d = Columns;
+        float inv = 1f / rows, total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> a = _a.AsSpan(r * d, d), b = _b.AsSpan(r * d, d), c = _c.AsSpan(r * d, d);
+            Span<float> ga = _ga.AsSpan(r * d, d), gb = _gb.AsSpan(r * d, d), gc = _gc.AsSpan(r * d, d);
+            switch (Loss)
+            {
+                case "MultiMargin":
+                {
+                    int y = _labels[r];
+                    float xy = a[y], sum = 0, derivative = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float h = j == y ? 0 : MathF.Max(0, 1 - xy + a[j]);
+                        sum += h * h;
+                        ga[j] = 2 * h * inv / d;
+                        derivative += ga[j];
+                    }
+                    ga[y] = -derivative;
+                    total += sum / d;
+                    break;
+                }
+                case "CosineEmbedding":
+                {
+                    float dot = 0, na = 0, nb = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        dot += a[j] * b[j];
+                        na += a[j] * a[j];
+                        nb += b[j] * b[j];
+                    }
+                    na += 1e-12f;
+                    nb += 1e-12f;
+                    float den = MathF.Sqrt(na * nb), cos = dot / den;
+                    float g = _targets[r] > 0 ? -inv : cos > 0 ? inv : 0;
+                    total += _targets[r] > 0 ? 1 - cos : MathF.Max(0, cos);
+                    for (int j = 0; j < d; j++)
+                    {
+                        ga[j] = g * (b[j] / den - cos * a[j] / na);
+                        gb[j] = g * (a[j] / den - cos * b[j] / nb);
+                    }
+                    break;
+                }
+                case "TripletMargin":
+                {
+                    float sp = 0, sn = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float u = a[j] - b[j] + 1e-6f, v = a[j] - c[j] + 1e-6f;
+                        sp += u * u;
+                        sn += v * v;
+                    }
+                    float dp = MathF.Sqrt(sp), dn = MathF.Sqrt(sn), hinge = dp - dn + 1;
+                    total += MathF.Max(0, hinge);
+                    float kp = hinge > 0 ? inv / dp : 0, kn = hinge > 0 ? inv / dn : 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float u = (a[j] - b[j] + 1e-6f) * kp, v = (a[j] - c[j] + 1e-6f) * kn;
+                        ga[j] = u - v;
+                        gb[j] = -u;
+                        gc[j] = v;
+                    }
+                    break;
+                }
+                default:
+                {
+                    float pt = 0, sp = 0, st = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        pt += a[j] * b[j];
+                        sp += a[j];
+                        st += b[j];
+                    }
+                    float num = 2 * pt + 1, den = sp + st + 1;
+                    total += 1 - num / den;
+                    float ka = inv * num / (den * den), kb = -2 * inv / den;
+                    for (int j = 0; j < d; j++)
+                    {
+                        ga[j] = ka + kb * b[j];
+                    }
+                    break;
+                }
+            }
+        }
+        return total * inv;
+    }
+
+    /// <summary>Per row, the TensorPrimitives calls a user would write (Dot, SumOfSquares, Add, Max, Multiply, MultiplyAdd…).</summary>
+    [Benchmark]
+    [BytesPerElement(4, 4)]
+    public float TensorPrimitives()
+    {
+        int rows = Rows, d = Columns;
+        float inv = 1f / rows, total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> a = _a.AsSpan(r * d, d), b = _b.AsSpan(r * d, d), c = _c.AsSpan(r * d, d);
+            Span<float> ga = _ga.AsSpan(r * d, d), gb = _gb.AsSpan(r * d, d), gc = _gc.AsSpan(r * d, d);
+            switch (Loss)
+            {
+                case "MultiMargin":
+                {
+                    int y = _labels[r];
+                    System.Numerics.Tensors.TensorPrimitives.Add(a, 1 - a[y], ga);
+                    System.Numerics.Tensors.TensorPrimitives.Max(ga, 0f, ga);
+                    ga[y] = 0;
+                    total += System.Numerics.Tensors.TensorPrimitives.SumOfSquares<float>(ga) / d;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(ga, 2 * inv / d, ga);
+                    ga[y] = -System.Numerics.Tensors.TensorPrimitives.Sum<float>(ga);
+                    break;
+                }
+                case "CosineEmbedding":
+                {
+                    float dot = System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+                    float na = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(a) + 1e-12f, nb = System.Numerics.Tensors.TensorPrimitives.SumOfSquares(b) + 1e-12f;
+                    float den = MathF.Sqrt(na * nb), cos = dot / den;
+                    float g = _targets[r] > 0 ? -inv : cos > 0 ? inv : 0;
+                    total += _targets[r] > 0 ? 1 - cos : MathF.Max(0, cos);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(b, g / den, ga);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, -g * cos / na, ga, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(a, g / den, gb);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(b, -g * cos / nb, gb, gb);
+                    break;
+                }
+                case "TripletMargin":
+                {
+                    // gb and gc hold a − p + eps and a − n + eps, then become the gradients.
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(a, b, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Add(gb, 1e-6f, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(a, c, gc);
+                    System.Numerics.Tensors.TensorPrimitives.Add(gc, 1e-6f, gc);
+                    float dp = System.Numerics.Tensors.TensorPrimitives.Norm<float>(gb), dn = System.Numerics.Tensors.TensorPrimitives.Norm<float>(gc), hinge = dp - dn + 1;
+                    total += MathF.Max(0, hinge);
+                    float kp = hinge > 0 ? inv / dp : 0, kn = hinge > 0 ? inv / dn : 0;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gb, kp, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gc, kn, gc);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(gb, gc, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Negate(gb, gb);
+                    break;
+                }
+                default:
+                {
+                    float pt = System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+                    float sp = System.Numerics.Tensors.TensorPrimitives.Sum(a), st = System.Numerics.Tensors.TensorPrimitives.Sum(b);
+                    float num = 2 * pt + 1, den = sp + st + 1;
+                    total += 1 - num / den;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(b, -2 * inv / den, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Add(ga, inv * num / (den * den), ga);
+                    break;
+                }
+            }
+        }
+        return total * inv;
+    }
+
+    [Benchmark]
+    [BytesPerElement(4, 4)]
+    public float FastLoss() => Loss switch
+    {
+        "MultiMargin" => global::FastLoss.Loss.MultiMargin<float>(_a, _labels, Columns, _ga, p: 2),
+        "CosineEmbedding" => global::FastLoss.Loss.CosineEmbedding<float>(_a, _b, _targets, Columns, _ga, _gb),
+        "TripletMargin" => global::FastLoss.Loss.TripletMargin<float>(_a, _b, _c, Columns, _ga, _gb, _gc),
+        _ => global::FastLoss.Loss.Dice<float>(_a, _b, Columns, _ga),
+    };
+}
