@@ -258,4 +258,21 @@ internal static class Guard
             throw new ArgumentException($"{gradient1Name} and {gradient2Name} overlap; each gradient needs memory of its own.", gradient2Name);
         }
     }
+
+    /// <summary>
+    /// The outputs of an element-wise loss with two differentiable inputs: fused, its two gradients (<see cref="Gradients"/>);
+    /// per element, the destination (in <paramref name="output1"/>) as any element-wise loss's.
+    /// </summary>
+    public static void TwoGradientOutputs<T>(Kernels.Form form, Span<T> output1, ReadOnlySpan<T> input1, Span<T> output2, ReadOnlySpan<T> input2, ReadOnlySpan<T> other,
+        string gradient1Name, string input1Name, string gradient2Name, string input2Name)
+    {
+        if (form == Kernels.Form.Fused)
+        {
+            Gradients(output1, input1, output2, input2, other, gradient1Name, input1Name, gradient2Name, input2Name);
+        }
+        else
+        {
+            Output(output1, form, input1, input2, other, input1Name);
+        }
+    }
 }

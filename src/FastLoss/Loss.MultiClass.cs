@@ -66,30 +66,42 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => CrossEntropyLabelsForm(logits, labels, classes, destination, Reduction.Sum, classWeights, ignoreIndex, labelSmoothing, Form.PerElement, out _);
 
+    /// <summary>
+    /// The argument checks of cross-entropy with labels, before anything is written (shared by the overloads with and
+    /// without the z-loss): the rows, the labels' count and range, the class weights, ε, and the output's length and
+    /// overlaps for the form; returns the labels' weight (see <see cref="MultiClass.LabelWeightTotal"/>).
+    /// </summary>
+    internal static CompensatedSum CheckLabelsProblem<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> output,
+        Normalization normalization, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form, out int rows)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Guard.Supported<T>();
+        rows = Guard.Rows(logits, classes);
+        MultiClass.LabelCount(labels, rows);
+        normalization.Check();
+        Guard.Weights(classWeights, classes);
+        Guard.UnitInterval(labelSmoothing);
+        if (form == Form.Fused)
+        {
+            Guard.Output(output, logits, classWeights, default, "gradient", nameof(logits));
+            MultiClass.SeparateFromLabels(output, labels, "gradient");
+        }
+        else if (form == Form.PerElement)
+        {
+            MultiClass.PerRowDestination(output, rows, logits, classWeights);
+            MultiClass.SeparateFromLabels(output, labels, "destination");
+        }
+        return MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double CrossEntropyLabelsForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> output,
         Normalization normalization, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form, out CompensatedSum weight)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        Guard.Supported<T>();
-        int rows = Guard.Rows(logits, classes);
-        MultiClass.LabelCount(labels, rows);
-        normalization.Check();
-        Guard.Weights(classWeights, classes);
-        Guard.UnitInterval(labelSmoothing);
+        weight = CheckLabelsProblem(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out int rows);
         bool writesGradient = form == Form.Fused;
         Span<T> gradient = writesGradient ? output : default, perRow = form == Form.PerElement ? output : default;
-        if (writesGradient)
-        {
-            Guard.Output(gradient, logits, classWeights, default);
-            MultiClass.SeparateFromLabels(gradient, labels, nameof(gradient));
-        }
-        else if (form == Form.PerElement)
-        {
-            MultiClass.PerRowDestination(perRow, rows, logits, classWeights);
-            MultiClass.SeparateFromLabels(perRow, labels, "destination");
-        }
-        weight = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex);
         double denominator = weight.Total;
         if (rows == 0)
         {

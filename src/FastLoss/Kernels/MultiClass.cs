@@ -49,14 +49,14 @@ internal static class MultiClass
     }
 
     /// <summary>Checks a per-row destination: one element per row, separate from every input.</summary>
-    public static void PerRowDestination<T>(Span<T> destination, int rows, ReadOnlySpan<T> input, ReadOnlySpan<T> other)
+    public static void PerRowDestination<T>(Span<T> destination, int rows, ReadOnlySpan<T> input, ReadOnlySpan<T> other, ReadOnlySpan<T> third = default)
     {
         if (destination.Length != rows)
         {
             throw new ArgumentException($"destination must have one element per row ({rows}), not {destination.Length}.", nameof(destination));
         }
         ReadOnlySpan<T> d = destination;
-        if (d.Overlaps(input) || d.Overlaps(other))
+        if (d.Overlaps(input) || d.Overlaps(other) || d.Overlaps(third))
         {
             throw new ArgumentException("destination overlaps an input.", nameof(destination));
         }

@@ -86,11 +86,7 @@ public static partial class Loss
         }
         if (form == Form.PerElement)
         {
-            MultiClass.PerRowDestination(output1, rows, input1, input2);
-            if (((ReadOnlySpan<T>)output1).Overlaps(targets))
-            {
-                throw new ArgumentException("destination overlaps an input.", "destination");
-            }
+            MultiClass.PerRowDestination(output1, rows, input1, input2, targets);
         }
         else if (form == Form.Fused)
         {

@@ -83,22 +83,7 @@ public static partial class Loss
         {
             return CrossEntropyLabelsForm(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out _);
         }
-        int rows = Guard.Rows(logits, classes);
-        MultiClass.LabelCount(labels, rows);
-        normalization.Check();
-        Guard.Weights(classWeights, classes);
-        Guard.UnitInterval(labelSmoothing);
-        if (form == Form.Fused)
-        {
-            Guard.Output(output, logits, classWeights, default, "gradient", nameof(logits));
-            MultiClass.SeparateFromLabels(output, labels, "gradient");
-        }
-        else if (form == Form.PerElement)
-        {
-            MultiClass.PerRowDestination(output, rows, logits, classWeights);
-            MultiClass.SeparateFromLabels(output, labels, "destination");
-        }
-        double weightTotal = MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex).Total;
+        double weightTotal = CheckLabelsProblem(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out int rows).Total;
         if (rows == 0)
         {
             return 0 / normalization.ValueDivisor(weightTotal);

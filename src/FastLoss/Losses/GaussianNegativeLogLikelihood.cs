@@ -74,14 +74,7 @@ public static partial class Loss
         Guard.Supported<T>();
         Guard.SameLength(input, targets);
         Guard.SameLength(input, variance);
-        if (form == Form.Fused)
-        {
-            Guard.Gradients(output, input, varianceOutput, variance, targets, "gradient", nameof(input), "varianceGradient", nameof(variance));
-        }
-        else
-        {
-            Guard.Output(output, form, input, targets, variance);
-        }
+        Guard.TwoGradientOutputs(form, output, input, varianceOutput, variance, targets, "gradient", nameof(input), "varianceGradient", nameof(variance));
         normalization.Check();
         Guard.Positive(eps);
         Guard.NotNegative(variance);

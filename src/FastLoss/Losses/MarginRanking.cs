@@ -67,14 +67,7 @@ public static partial class Loss
         Guard.Supported<T>();
         Guard.SameLength(input1, input2);
         Guard.SameLength(input1, targets);
-        if (form == Form.Fused)
-        {
-            Guard.Gradients(output1, input1, output2, input2, targets, "gradient1", nameof(input1), "gradient2", nameof(input2));
-        }
-        else
-        {
-            Guard.Output(output1, form, input1, input2, targets);
-        }
+        Guard.TwoGradientOutputs(form, output1, input1, output2, input2, targets, "gradient1", nameof(input1), "gradient2", nameof(input2));
         normalization.Check();
         Guard.Finite(margin);
         Guard.Signs(targets);

@@ -66,11 +66,7 @@ public static partial class Loss
         Guard.SameLength(logits, targets);
         if (form == Form.PerElement)
         {
-            MultiClass.PerRowDestination(output, rows, logits, targets);
-            if (((ReadOnlySpan<T>)output).Overlaps(classWeights))
-            {
-                throw new ArgumentException("destination overlaps an input.", "destination");
-            }
+            MultiClass.PerRowDestination(output, rows, logits, targets, classWeights);
         }
         else
         {

@@ -88,11 +88,7 @@ public static partial class Loss
         Guard.SameLength(anchor, negative);
         if (form == Form.PerElement)
         {
-            MultiClass.PerRowDestination(output1, rows, anchor, positive);
-            if (((ReadOnlySpan<T>)output1).Overlaps(negative))
-            {
-                throw new ArgumentException("destination overlaps an input.", "destination");
-            }
+            MultiClass.PerRowDestination(output1, rows, anchor, positive, negative);
         }
         else if (form == Form.Fused)
         {
