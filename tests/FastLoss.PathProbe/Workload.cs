@@ -20,17 +20,33 @@ public static class Workload
         using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (Catalogue.Entry entry in Catalogue.All.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            foreach (int n in new[] { 1, 17, 1000, 70001 })
-            {
-                List<long> bits = [];
-                entry.Workload(new Random(n), n, bits);
-                foreach (long b in bits)
-                {
-                    hash.AppendData(BitConverter.GetBytes(b));
-                }
-            }
+            AppendEntry(hash, entry);
         }
         return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>Each catalogue entry's own hash (the probe's <c>catalogue</c> command): which loss differs, where the catalogue hash does.</summary>
+    public static IEnumerable<string> CatalogueHashes()
+    {
+        foreach (Catalogue.Entry entry in Catalogue.All.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            AppendEntry(hash, entry);
+            yield return $"{entry.Name} {Convert.ToHexString(hash.GetHashAndReset())}";
+        }
+    }
+
+    private static void AppendEntry(IncrementalHash hash, Catalogue.Entry entry)
+    {
+        foreach (int n in new[] { 1, 17, 1000, 70001 })
+        {
+            List<long> bits = [];
+            entry.Workload(new Random(n), n, bits);
+            foreach (long b in bits)
+            {
+                hash.AppendData(BitConverter.GetBytes(b));
+            }
+        }
     }
 
     public static string Hash()
