@@ -26,6 +26,9 @@ public sealed class ElementwiseLoss<T> where T : unmanaged, IBinaryFloatingPoint
 
     private static T C(double v) => T.CreateTruncating(v);
 
+    /// <summary>log(1 + e^m) without overflow, as a careful scalar loop writes it.</summary>
+    private static T SoftPlus(T m) => m > T.Zero ? m + T.LogP1(T.Exp(-m)) : T.LogP1(T.Exp(m));
+
     public static IReadOnlyDictionary<string, ElementwiseLoss<T>> All { get; } = Build();
 
     private static Dictionary<string, ElementwiseLoss<T>> Build()
@@ -215,6 +218,80 @@ public sealed class ElementwiseLoss<T> where T : unmanaged, IBinaryFloatingPoint
                     T s = TensorPrimitives.Sum<T>(g) - TensorPrimitives.Dot(x, y);
                     TensorPrimitives.Subtract(g, y, g);
                     TensorPrimitives.Multiply(g, C(1.0 / x.Length), g);
+                    return s / C(x.Length);
+                },
+            },
+            new()
+            {
+                Name = "PoissonRate", Sample = r => (0.05 + 5 * r.NextDouble(), r.Next(6)),
+                FastLossValue = (x, y, _) => Loss.PoissonNegativeLogLikelihood(x, y, logInput: false),
+                FastLossFused = (x, y, g, _) => Loss.PoissonNegativeLogLikelihood(x, y, g, logInput: false),
+                ScalarValue = (x, y, _) => { T s = T.Zero; for (int i = 0; i < x.Length; i++) { s += x[i] - y[i] * T.Log(x[i] + C(1e-8)); } return s / C(x.Length); },
+                ScalarFused = (x, y, g, _) =>
+                {
+                    T s = T.Zero, k = C(1.0 / x.Length);
+                    for (int i = 0; i < x.Length; i++) { T r = x[i] + C(1e-8); s += x[i] - y[i] * T.Log(r); g[i] = (T.One - y[i] / r) * k; }
+                    return s / C(x.Length);
+                },
+                TensorPrimitivesFused = (x, y, g, scratch) =>
+                {
+                    TensorPrimitives.Add(x, C(1e-8), g);
+                    TensorPrimitives.Log<T>(g, scratch);
+                    T s = TensorPrimitives.Sum<T>(x) - TensorPrimitives.Dot<T>(y, scratch);
+                    TensorPrimitives.Divide<T>(y, g, g);
+                    TensorPrimitives.Subtract(T.One, g, g);
+                    TensorPrimitives.Multiply(g, C(1.0 / x.Length), g);
+                    return s / C(x.Length);
+                },
+            },
+            new()
+            {
+                Name = "MSLE", Sample = r => (10 * r.NextDouble(), 10 * r.NextDouble()),
+                FastLossValue = (x, y, _) => Loss.MeanSquaredLogarithmicError(x, y),
+                FastLossFused = (x, y, g, _) => Loss.MeanSquaredLogarithmicError(x, y, g),
+                ScalarValue = (x, y, _) => { T s = T.Zero; for (int i = 0; i < x.Length; i++) { T d = T.LogP1(x[i]) - T.LogP1(y[i]); s += d * d; } return s / C(x.Length); },
+                ScalarFused = (x, y, g, _) =>
+                {
+                    T s = T.Zero, k = C(2.0 / x.Length);
+                    for (int i = 0; i < x.Length; i++) { T d = T.LogP1(x[i]) - T.LogP1(y[i]); s += d * d; g[i] = d / (T.One + x[i]) * k; }
+                    return s / C(x.Length);
+                },
+                TensorPrimitivesFused = (x, y, g, scratch) =>
+                {
+                    TensorPrimitives.LogP1<T>(x, g);
+                    TensorPrimitives.LogP1<T>(y, scratch);
+                    TensorPrimitives.Subtract<T>(g, scratch, g);
+                    T s = TensorPrimitives.SumOfSquares<T>(g);
+                    TensorPrimitives.Add(x, T.One, scratch);
+                    TensorPrimitives.Divide<T>(g, scratch, g);
+                    TensorPrimitives.Multiply(g, C(2.0 / x.Length), g);
+                    return s / C(x.Length);
+                },
+            },
+            new()
+            {
+                Name = "SoftMargin", Sample = r => (r.NextDouble() * 8 - 4, r.Next(2) * 2 - 1),
+                FastLossValue = (x, y, _) => Loss.SoftMargin(x, y),
+                FastLossFused = (x, y, g, _) => Loss.SoftMargin(x, y, g),
+                ScalarValue = (x, y, _) => { T s = T.Zero; for (int i = 0; i < x.Length; i++) { s += SoftPlus(-y[i] * x[i]); } return s / C(x.Length); },
+                ScalarFused = (x, y, g, _) =>
+                {
+                    T s = T.Zero, k = C(1.0 / x.Length);
+                    for (int i = 0; i < x.Length; i++) { T m = -y[i] * x[i]; s += SoftPlus(m); g[i] = -y[i] / (T.One + T.Exp(-m)) * k; }
+                    return s / C(x.Length);
+                },
+                TensorPrimitivesFused = (x, y, g, scratch) =>
+                {
+                    // m = −t·x; softplus(m) = log(1 + e^m); the gradient −t·e^m/(1 + e^m).
+                    TensorPrimitives.Multiply<T>(x, y, g);
+                    TensorPrimitives.Negate<T>(g, g);
+                    TensorPrimitives.Exp<T>(g, g);
+                    TensorPrimitives.Add(g, T.One, scratch);
+                    TensorPrimitives.Divide<T>(g, scratch, g);
+                    TensorPrimitives.Log<T>(scratch, scratch);
+                    T s = TensorPrimitives.Sum<T>(scratch);
+                    TensorPrimitives.Multiply<T>(g, y, g);
+                    TensorPrimitives.Multiply(g, C(-1.0 / x.Length), g);
                     return s / C(x.Length);
                 },
             },

@@ -9,14 +9,17 @@ namespace FastLoss.Benchmarks;
 /// The wider catalogue's row losses with speed targets, fused, float: the scalar loop (baseline), the per-row
 /// TensorPrimitives composition, FastLoss. MultiMargin is taken with p = 2 (the hinge TensorPrimitives can express
 /// without a comparison mask), margin 1; CosineEmbedding with margin 0; TripletMargin with p = 2, margin 1, eps 1e-6;
-/// Dice with smooth 1.
+/// Dice with smooth 1; Tversky α 0.3, β 0.7, smooth 1; cross-entropy with z-loss 1e-4; margin ranking with margin 0.5
+/// over ±1 targets; Gaussian NLL with eps 1e-6 (its gradients of the means and of the variances); multi-label soft margin
+/// over 0/1 targets. The targets (2×) of the issue are for the first four.
 /// </summary>
 public class MoreLosses : ISized
 {
     private float[] _a = [], _b = [], _c = [], _ga = [], _gb = [], _gc = [], _targets = [];
     private int[] _labels = [];
 
-    [Params("MultiMargin 256x1000", "CosineEmbedding 4096x256", "TripletMargin 4096x256", "Dice 64x65536")]
+    [Params("MultiMargin 256x1000", "CosineEmbedding 4096x256", "TripletMargin 4096x256", "Dice 64x65536",
+        "Tversky 64x65536", "MultiLabelSoftMargin 256x1000", "CrossEntropyZ 256x1000", "MarginRanking 1x1048576", "GaussianNLL 1x1048576")]
     public string Case { get; set; } = "MultiMargin 256x1000";
 
     // Parsed once in Setup: a property computed per row would allocate inside the measured loops.
@@ -44,10 +47,22 @@ public class MoreLosses : ISized
             }
             return v;
         }
-        bool probabilities = Loss == "Dice";
+        bool probabilities = Loss is "Dice" or "Tversky";
         _a = Make(() => probabilities ? (float)rng.NextDouble() : (float)(rng.NextDouble() * 4 - 2));
         _b = Make(() => probabilities ? MathF.Round((float)rng.NextDouble()) : (float)(rng.NextDouble() * 4 - 2));
-        _c = Make(() => (float)(rng.NextDouble() * 4 - 2));
+        _c = Make(() => Loss switch
+        {
+            "GaussianNLL" => (float)(0.05 + rng.NextDouble() * 2),
+            "MarginRanking" => rng.Next(2) == 0 ? -1 : 1,
+            _ => (float)(rng.NextDouble() * 4 - 2),
+        });
+        if (Loss == "MultiLabelSoftMargin")
+        {
+            for (int i = 0; i < n; i++)
+            {
+                _b[i] = MathF.Round((float)rng.NextDouble());
+            }
+        }
         _ga = new float[n];
         _gb = new float[n];
         _gc = new float[n];
@@ -158,6 +173,82 @@ public class MoreLosses : ISized
                     }
                     break;
                 }
+                case "Tversky":
+                {
+                    float tp = 0, fp = 0, fn = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        tp += a[j] * b[j];
+                        fp += a[j] * (1 - b[j]);
+                        fn += (1 - a[j]) * b[j];
+                    }
+                    float num = tp + 1, den = tp + 0.3f * fp + 0.7f * fn + 1;
+                    total += 1 - num / den;
+                    float ka = inv * num * 0.3f / (den * den), kb = -inv * (den - num * (1 - 0.3f - 0.7f)) / (den * den);
+                    for (int j = 0; j < d; j++)
+                    {
+                        ga[j] = ka + kb * b[j];
+                    }
+                    break;
+                }
+                case "MultiLabelSoftMargin":
+                {
+                    float sum = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        float x = a[j], t = b[j];
+                        sum += MathF.Max(x, 0) - x * t + MathF.Log(1 + MathF.Exp(-MathF.Abs(x)));
+                        ga[j] = (1 / (1 + MathF.Exp(-x)) - t) * inv / d;
+                    }
+                    total += sum / d;
+                    break;
+                }
+                case "CrossEntropyZ":
+                {
+                    int y = _labels[r];
+                    float max = a[0], sum = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        max = MathF.Max(max, a[j]);
+                    }
+                    for (int j = 0; j < d; j++)
+                    {
+                        sum += MathF.Exp(a[j] - max);
+                    }
+                    float lse = max + MathF.Log(sum);
+                    total += lse - a[y] + 1e-4f * lse * lse;
+                    float k = inv * (1 + 2e-4f * lse);
+                    for (int j = 0; j < d; j++)
+                    {
+                        ga[j] = MathF.Exp(a[j] - lse) * k;
+                    }
+                    ga[y] -= inv;
+                    break;
+                }
+                case "MarginRanking":
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        float h = 0.5f - c[j] * (a[j] - b[j]);
+                        total += MathF.Max(0, h);
+                        ga[j] = h > 0 ? -c[j] / d : 0;
+                        gb[j] = -ga[j];
+                    }
+                    total /= d;
+                    break;
+                }
+                case "GaussianNLL":
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        float v = MathF.Max(c[j], 1e-6f), diff = a[j] - b[j];
+                        total += 0.5f * (MathF.Log(v) + diff * diff / v);
+                        ga[j] = diff / v / d;
+                        gc[j] = 0.5f * (1 / v - diff * diff / (v * v)) / d;
+                    }
+                    total /= d;
+                    break;
+                }
                 default:
                 {
                     float pt = 0, sp = 0, st = 0;
@@ -234,6 +325,76 @@ public class MoreLosses : ISized
                     System.Numerics.Tensors.TensorPrimitives.Negate(gb, gb);
                     break;
                 }
+                case "Tversky":
+                {
+                    // FP = Σp − TP, FN = Σt − TP.
+                    float tp = System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
+                    float fp = System.Numerics.Tensors.TensorPrimitives.Sum(a) - tp, fn = System.Numerics.Tensors.TensorPrimitives.Sum(b) - tp;
+                    float num = tp + 1, den = tp + 0.3f * fp + 0.7f * fn + 1;
+                    total += 1 - num / den;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(b, -inv * (den - num * (1 - 0.3f - 0.7f)) / (den * den), ga);
+                    System.Numerics.Tensors.TensorPrimitives.Add(ga, inv * num * 0.3f / (den * den), ga);
+                    break;
+                }
+                case "MultiLabelSoftMargin":
+                {
+                    // softplus(x) − x·t, gradient σ(x) − t: Exp, Add, Log, Sum, Dot; Sigmoid, Subtract, Multiply.
+                    System.Numerics.Tensors.TensorPrimitives.Exp(a, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Add(ga, 1f, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Log(ga, ga);
+                    total += (System.Numerics.Tensors.TensorPrimitives.Sum<float>(ga) - System.Numerics.Tensors.TensorPrimitives.Dot(a, b)) / d;
+                    System.Numerics.Tensors.TensorPrimitives.Sigmoid(a, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(ga, b, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(ga, inv / d, ga);
+                    break;
+                }
+                case "CrossEntropyZ":
+                {
+                    int y = _labels[r];
+                    float max = System.Numerics.Tensors.TensorPrimitives.Max(a);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(a, max, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Exp<float>(ga, ga);
+                    float sum = System.Numerics.Tensors.TensorPrimitives.Sum<float>(ga);
+                    float lse = max + MathF.Log(sum);
+                    total += lse - a[y] + 1e-4f * lse * lse;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(ga, inv * (1 + 2e-4f * lse) / sum, ga);
+                    ga[y] -= inv;
+                    break;
+                }
+                case "MarginRanking":
+                {
+                    // h = 0.5 − t·(x₁ − x₂); the gradient −t where h > 0: Subtract, Multiply, Subtract, Max, Sum; Sign-free: (h > 0) as min(max(h·2^60, 0), 1).
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(a, b, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gb, c, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(0.5f, gb, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Max(gb, 0f, gb);
+                    total += System.Numerics.Tensors.TensorPrimitives.Sum<float>(gb) / d;
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gb, 1.1529215e18f, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Min(gb, 1f, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gb, c, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gb, 1f / d, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Negate(gb, ga);
+                    break;
+                }
+                case "GaussianNLL":
+                {
+                    // v = max(var, eps); diff = μ − t; ½(log v + diff²/v); gradients diff/v and ½(1/v − diff²/v²).
+                    System.Numerics.Tensors.TensorPrimitives.Max(c, 1e-6f, gc);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(a, b, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Divide(ga, gc, ga);
+                    System.Numerics.Tensors.TensorPrimitives.Log(gc, gb);
+                    float sum = System.Numerics.Tensors.TensorPrimitives.Sum<float>(gb);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(a, b, gb);
+                    sum += System.Numerics.Tensors.TensorPrimitives.Dot(gb, ga);
+                    total += 0.5f * sum / d;
+                    // ½(1 − diff·(diff/v))/v
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gb, ga, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(1f, gb, gb);
+                    System.Numerics.Tensors.TensorPrimitives.Divide(gb, gc, gc);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(gc, 0.5f / d, gc);
+                    System.Numerics.Tensors.TensorPrimitives.Multiply(ga, 1f / d, ga);
+                    break;
+                }
                 default:
                 {
                     float pt = System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
@@ -256,6 +417,11 @@ public class MoreLosses : ISized
         "MultiMargin" => global::FastLoss.Loss.MultiMargin<float>(_a, _labels, Columns, _ga, p: 2),
         "CosineEmbedding" => global::FastLoss.Loss.CosineEmbedding<float>(_a, _b, _targets, Columns, _ga, _gb),
         "TripletMargin" => global::FastLoss.Loss.TripletMargin<float>(_a, _b, _c, Columns, _ga, _gb, _gc),
+        "Tversky" => global::FastLoss.Loss.Tversky<float>(_a, _b, Columns, _ga, alpha: 0.3, beta: 0.7),
+        "MultiLabelSoftMargin" => global::FastLoss.Loss.MultiLabelSoftMargin<float>(_a, _b, Columns, _ga),
+        "CrossEntropyZ" => global::FastLoss.Loss.CrossEntropy<float>(_a, _labels, Columns, _ga, 1e-4),
+        "MarginRanking" => global::FastLoss.Loss.MarginRanking<float>(_a, _b, _c, _ga, _gb, margin: 0.5),
+        "GaussianNLL" => global::FastLoss.Loss.GaussianNegativeLogLikelihood<float>(_a, _b, _c, _ga, _gc),
         _ => global::FastLoss.Loss.Dice<float>(_a, _b, Columns, _ga),
     };
 }

@@ -98,7 +98,8 @@ public static class Program
                 }
             }
         }
-        foreach (string c in new[] { "MultiMargin 256x1000", "CosineEmbedding 4096x256", "TripletMargin 4096x256", "Dice 64x65536" })
+        foreach (string c in new[] { "MultiMargin 256x1000", "CosineEmbedding 4096x256", "TripletMargin 4096x256", "Dice 64x65536",
+            "Tversky 64x65536", "MultiLabelSoftMargin 256x1000", "CrossEntropyZ 256x1000", "MarginRanking 1x1048576", "GaussianNLL 1x1048576" })
         {
             new MoreLosses { Case = c }.Setup();
             cases++;
