@@ -19,6 +19,17 @@ internal interface IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754
     static abstract int Inputs { get; }
 
     /// <summary>
+    /// An exp or a log in the terms: the driver then computes a block's terms in a method of its own, one inlined
+    /// copy of them in a loop over the block's chunks (inlined four times into the accumulating loop, they ran out of
+    /// the JIT's inlining resources and became calls). Cheap terms (a few instructions) are inlined where they are added.
+    /// </summary>
+    static virtual bool Expensive
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+
+    /// <summary>
     /// The terms of sum <paramref name="sum"/> (a constant where the driver asks: the choice folds away) at the columns
     /// <c>[i, i + TVec.Count)</c> of the row, from the inputs there (an unused input is zero). Columns past the row's
     /// end may be zero-padded: the driver discards their terms.
@@ -31,6 +42,13 @@ internal interface IRowMap<T> where T : unmanaged, IBinaryFloatingPointIeee754<T
 {
     /// <summary>How many of the three inputs are read (1 to 3): the rest are passed as zero and never loaded.</summary>
     static abstract int Inputs { get; }
+
+    /// <summary>An exp or a log in the map: its loop and its tail then run in methods of their own (see <see cref="IRowTerms{T}.Expensive"/>).</summary>
+    static virtual bool Expensive
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
 
     void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>;
 }
@@ -132,6 +150,11 @@ internal static class RowDriver
         int count = TTerms.Count;
         TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
         TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
+        if (TTerms.Expensive)
+        {
+            ExpensivePart<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums);
+            return;
+        }
         for (nuint b = 0; b < whole; b += block)
         {
             nuint i = b + (nuint)part;
@@ -157,6 +180,101 @@ internal static class RowDriver
         if (count > 3) { TVec.StoreAccumulator(l3, h3, sums.Slice(48 + part)); }
         if (count > 4) { TVec.StoreAccumulator(l4, h4, sums.Slice(64 + part)); }
         if (count > 5) { TVec.StoreAccumulator(l5, h5, sums.Slice(80 + part)); }
+    }
+
+    /// <summary>
+    /// <see cref="Part"/> for expensive terms: each block's terms from <see cref="BlockTerms"/> (into a small buffer,
+    /// sum by sum and chunk by chunk), then added in the same order as the cheap path adds them.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ExpensivePart<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        nuint chunk = (nuint)PointwiseDriver.Lanes<T>(), block = 4 * chunk, w = (nuint)TVec.Count;
+        int count = TTerms.Count;
+        Span<T> buffer = stackalloc T[6 * 4 * 16];
+        ref T t = ref MemoryMarshal.GetReference(buffer);
+        TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
+        TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
+        int valid = int.MaxValue;
+        for (nuint b = 0; b <= whole; b += block)
+        {
+            bool padded = b == whole;
+            if (padded && rest == 0)
+            {
+                break;
+            }
+            nuint i = (padded ? 0 : b) + (nuint)part;
+            if (padded)
+            {
+                valid = rest - part;
+                BlockTerms<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, i, whole + (nuint)part, chunk, ref t);
+            }
+            else
+            {
+                BlockTerms<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, i, i, chunk, ref t);
+            }
+            AddStored<T, TVec>(ref t, 0, valid, ref l0, ref h0);
+            if (count > 1) { AddStored<T, TVec>(ref t, 1, valid, ref l1, ref h1); }
+            if (count > 2) { AddStored<T, TVec>(ref t, 2, valid, ref l2, ref h2); }
+            if (count > 3) { AddStored<T, TVec>(ref t, 3, valid, ref l3, ref h3); }
+            if (count > 4) { AddStored<T, TVec>(ref t, 4, valid, ref l4, ref h4); }
+            if (count > 5) { AddStored<T, TVec>(ref t, 5, valid, ref l5, ref h5); }
+        }
+        TVec.StoreAccumulator(l0, h0, sums.Slice(part));
+        if (count > 1) { TVec.StoreAccumulator(l1, h1, sums.Slice(16 + part)); }
+        if (count > 2) { TVec.StoreAccumulator(l2, h2, sums.Slice(32 + part)); }
+        if (count > 3) { TVec.StoreAccumulator(l3, h3, sums.Slice(48 + part)); }
+        if (count > 4) { TVec.StoreAccumulator(l4, h4, sums.Slice(64 + part)); }
+        if (count > 5) { TVec.StoreAccumulator(l5, h5, sums.Slice(80 + part)); }
+    }
+
+    /// <summary>
+    /// Sum <paramref name="k"/>'s block from <see cref="BlockTerms"/>'s buffer, added as <see cref="IVec{TSelf, T}.AccumulateBlock"/>
+    /// does; lanes from <paramref name="valid"/> columns into the block on (the padded last block) −0.0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddStored<T, TVec>(ref T t, int k, int valid, ref TVec low, ref TVec high)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        nuint w = (nuint)TVec.Count, at = (nuint)(4 * k) * w;
+        TVec t0 = TVec.Load(ref t, at), t1 = TVec.Load(ref t, at + w), t2 = TVec.Load(ref t, at + 2 * w), t3 = TVec.Load(ref t, at + 3 * w);
+        if (valid != int.MaxValue)
+        {
+            int width = TVec.Count, l = PointwiseDriver.Lanes<T>();
+            TVec negativeZero = TVec.CreateConstant(-0.0);
+            t0 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid, 0, width)), t0, negativeZero);
+            t1 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - l, 0, width)), t1, negativeZero);
+            t2 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 2 * l, 0, width)), t2, negativeZero);
+            t3 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 3 * l, 0, width)), t3, negativeZero);
+        }
+        TVec.AccumulateBlock(ref low, ref high, t0, t1, t2, t3);
+    }
+
+    /// <summary>One block's terms of every sum, the operator inlined once in a loop over the four chunks: sum k, chunk c at (4k + c)·W.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockTerms<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, nuint i, nuint column, nuint chunk, ref T t)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        nuint w = (nuint)TVec.Count;
+        int count = TTerms.Count;
+        for (nuint c = 0; c < 4; c++)
+        {
+            nuint at = i + c * chunk, col = column + c * chunk;
+            TVec a0 = Load<T, TVec>(0, TTerms.Inputs, ref x0, at), a1 = Load<T, TVec>(1, TTerms.Inputs, ref x1, at), a2 = Load<T, TVec>(2, TTerms.Inputs, ref x2, at);
+            TVec.Store(terms.Term(0, a0, a1, a2, col), ref t, c * w);
+            if (count > 1) { TVec.Store(terms.Term(1, a0, a1, a2, col), ref t, (4 + c) * w); }
+            if (count > 2) { TVec.Store(terms.Term(2, a0, a1, a2, col), ref t, (8 + c) * w); }
+            if (count > 3) { TVec.Store(terms.Term(3, a0, a1, a2, col), ref t, (12 + c) * w); }
+            if (count > 4) { TVec.Store(terms.Term(4, a0, a1, a2, col), ref t, (16 + c) * w); }
+            if (count > 5) { TVec.Store(terms.Term(5, a0, a1, a2, col), ref t, (20 + c) * w); }
+        }
     }
 
     /// <summary>The padded last block of one part.</summary>
@@ -266,9 +384,16 @@ internal static class RowDriver
         where TMap : struct, IRowMap<T>
     {
         nuint i = 0, width = (nuint)TVec.Count, end = (nuint)n;
-        for (; i + width <= end; i += width)
+        if (TMap.Expensive)
         {
-            MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
+            i = MapLoop<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, end);
+        }
+        else
+        {
+            for (; i + width <= end; i += width)
+            {
+                MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
+            }
         }
         if (i < end)
         {
@@ -278,7 +403,7 @@ internal static class RowDriver
                 // The last W columns again, overlapping the previous vector: each column's output is a function of
                 // its own inputs only, and no output is an input, so writing a column twice writes the same bits.
                 nuint last = end - width;
-                MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, last, last);
+                MapOne<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, last, last);
                 return;
             }
             // In place (or shorter than a vector): the last columns on a zero-padded copy, only the valid outputs copied back.
@@ -287,7 +412,7 @@ internal static class RowDriver
             CopyIn(ref x0, i, buffer.Slice(0, rest));
             if (TMap.Inputs > 1) { CopyIn(ref x1, i, buffer.Slice(64, rest)); }
             if (TMap.Inputs > 2) { CopyIn(ref x2, i, buffer.Slice(128, rest)); }
-            MapAt<T, TVec, TMap>(in map, ref buffer[0], ref buffer[64], ref buffer[128],
+            MapOne<T, TVec, TMap>(in map, ref buffer[0], ref buffer[64], ref buffer[128],
                 ref Padded(ref y0, buffer, 192), ref Padded(ref y1, buffer, 256), ref Padded(ref y2, buffer, 320), 0, i);
             CopyOut(buffer.Slice(192, rest), ref y0, i);
             CopyOut(buffer.Slice(256, rest), ref y1, i);
@@ -310,6 +435,45 @@ internal static class RowDriver
         nint bytes = (nint)n * Unsafe.SizeOf<T>(), offset = Unsafe.ByteOffset(ref a, ref b);
         return offset >= bytes || offset <= -bytes;
     }
+
+    /// <summary>The whole vectors of an expensive map (one inlined copy of it); returns the first column not mapped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static nuint MapLoop<T, TVec, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, nuint end)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TMap : struct, IRowMap<T>
+    {
+        nuint i = 0, width = (nuint)TVec.Count;
+        for (; i + width <= end; i += width)
+        {
+            MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
+        }
+        return i;
+    }
+
+    /// <summary>One vector of the tail: inlined for a cheap map, a call of its own for an expensive one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MapOne<T, TVec, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, nuint i, nuint column)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TMap : struct, IRowMap<T>
+    {
+        if (TMap.Expensive)
+        {
+            MapCall<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, column);
+        }
+        else
+        {
+            MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, column);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MapCall<T, TVec, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, nuint i, nuint column)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TMap : struct, IRowMap<T>
+        => MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, column);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MapAt<T, TVec, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, nuint i, nuint column)

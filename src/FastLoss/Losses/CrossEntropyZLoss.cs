@@ -154,7 +154,7 @@ public static partial class Loss
                 ref T gradient = ref MemoryMarshal.GetReference(output.Slice(start));
                 // The label's column in double from its logit read before the pass (in place, the pass overwrites it):
                 // softmax_y − 1 = −(Σ − e_y)/Σ, with e_y the very term of Σ, cancels nothing.
-                double ey = Constant.ToDouble(VMath.Exp<WScalar<T>, T>(new WScalar<T>(labelLogit - max)).V);
+                double ey = Constant.ToDouble(VMath.ExpSoftmax<WScalar<T>, T>(new WScalar<T>(labelLogit - max)).V);
                 double softmaxY = ey / sums.First;
                 double atLabel = f * ((1 - smoothing) * wy * (-(sums.First - ey) / sums.First) + softmaxY * (spread * classWeightSum + 2 * z * wy * lse) - spread * wy);
                 RowDriver.Map(new SoftmaxGradientMap<T, TWeights>(max, k, s), ref x, ref w, ref Unsafe.NullRef<T>(), ref gradient, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes);
@@ -174,9 +174,11 @@ internal readonly struct SoftmaxTerms<T, TWeights>(T max) : IRowTerms<T>
 
     public static int Count => 2;
 
+    public static bool Expensive => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Term<TVec>(int sum, TVec x, TVec w, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
-        => sum == 0 ? VMath.Exp<TVec, T>(x - TVec.Create(max)) : TWeights.Value ? w * x : x;
+        => sum == 0 ? VMath.ExpSoftmax<TVec, T>(x - TVec.Create(max)) : TWeights.Value ? w * x : x;
 }
 
 /// <summary>k·e^(x − max) − s·w per column (k holds the 1/Σ of the softmax; the label's extra term is the caller's).</summary>
@@ -184,12 +186,14 @@ internal readonly struct SoftmaxGradientMap<T, TWeights>(T max, T k, T s) : IRow
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
 {
+    public static bool Expensive => true;
+
     public static int Inputs => TWeights.Value ? 2 : 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x, TVec w, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        TVec softmax = VMath.Exp<TVec, T>(x - TVec.Create(max));
+        TVec softmax = VMath.ExpSoftmax<TVec, T>(x - TVec.Create(max));
         TVec spread = TWeights.Value ? TVec.Create(s) * w : TVec.Create(s);
         y0 = TVec.Create(k) * softmax - spread;
         y1 = default;
