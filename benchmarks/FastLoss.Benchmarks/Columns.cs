@@ -22,6 +22,9 @@ public interface ISized
     long Elements { get; }
     int ElementSize { get; }
     bool WritesOutput { get; }
+
+    /// <summary>Arrays of <see cref="Elements"/> read or written once per operation (a method's <see cref="BytesPerElementAttribute"/> overrides it).</summary>
+    int Streams => 2 + (WritesOutput ? 1 : 0);
 }
 
 internal static class Sizes
@@ -89,7 +92,7 @@ public sealed class BandwidthColumn() : CustomColumn("GB/s", "Effective GB/s: in
             return "-";
         }
         BytesPerElementAttribute? bytes = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<BytesPerElementAttribute>();
-        int streams = bytes is null ? 2 + (sized.WritesOutput ? 1 : 0) : bytes.Inputs + bytes.Outputs;
+        int streams = bytes is null ? sized.Streams : bytes.Inputs + bytes.Outputs;
         return (streams * (double)sized.ElementSize * sized.Elements / median.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -26,16 +26,35 @@ public class MoreLosses : ISized
     private string Loss = "";
     private int Rows, Columns;
 
-    public long Elements => (long)Rows * Columns;
+    /// <summary>"Name RxC" as (name, rows, columns).</summary>
+    private static (string Loss, int Rows, int Columns) Parse(string value)
+    {
+        int space = value.IndexOf(' '), x = value.IndexOf('x', space);
+        return (value[..space],
+            int.Parse(value.AsSpan(space + 1, x - space - 1), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(value.AsSpan(x + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // From Case, not the fields: the columns ask a fresh instance whose Setup has not run.
+    public long Elements => (long)Parse(Case).Rows * Parse(Case).Columns;
     public int ElementSize => sizeof(float);
     public bool WritesOutput => true;
+
+    // The inputs of Elements length and the gradients (the targets and labels of a row are not counted).
+    public int Streams => Parse(Case).Loss switch
+    {
+        "MultiMargin" or "CrossEntropyZ" => 2,
+        "TripletMargin" => 6,
+        "GaussianNLL" => 5,
+        "MarginRanking" => 5,
+        "CosineEmbedding" => 4,
+        _ => 3,
+    };
 
     [GlobalSetup]
     public void Setup()
     {
-        Loss = Case[..Case.IndexOf(' ')];
-        Rows = int.Parse(Case.AsSpan(Case.IndexOf(' ') + 1, Case.IndexOf('x') - Case.IndexOf(' ') - 1), System.Globalization.CultureInfo.InvariantCulture);
-        Columns = int.Parse(Case.AsSpan(Case.IndexOf('x') + 1), System.Globalization.CultureInfo.InvariantCulture);
+        (Loss, Rows, Columns) = Parse(Case);
         Random rng = new(42);
         int n = Rows * Columns;
         float[] Make(Func<float> f)
