@@ -140,6 +140,7 @@ internal static class RowDriver
     }
 
     /// <summary>One part's lanes over the row: its accumulators in registers (a (low, high) pair of double lanes per sum), then stored to <paramref name="sums"/>.</summary>
+    [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Part<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -169,17 +170,43 @@ internal static class RowDriver
             if (count > 4) { Add<T, TVec, TTerms, No>(in terms, 4, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l4, ref h4); }
             if (count > 5) { Add<T, TVec, TTerms, No>(in terms, 5, a0, a1, a2, b0, b1, b2, c0, c1, c2, d0, d1, d2, i, chunk, 0, ref l5, ref h5); }
         }
+        // The accumulators go to the tail in a struct of their own: passed by reference to a call themselves, they
+        // would live in memory for the whole loop above (each block a store and a reload on its chain).
+        Unsafe.SkipInit(out Accumulators<TVec> a);
+        a.L0 = l0; a.H0 = h0;
+        if (count > 1) { a.L1 = l1; a.H1 = h1; }
+        if (count > 2) { a.L2 = l2; a.H2 = h2; }
+        if (count > 3) { a.L3 = l3; a.H3 = h3; }
+        if (count > 4) { a.L4 = l4; a.H4 = h4; }
+        if (count > 5) { a.L5 = l5; a.H5 = h5; }
+        PartEnd<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part, sums, ref a);
+    }
+
+    /// <summary>The accumulators of one part: a (low, high) pair of double lanes per sum (those of the unused sums never set).</summary>
+    private struct Accumulators<TVec>
+    {
+        public TVec L0, H0, L1, H1, L2, H2, L3, H3, L4, H4, L5, H5;
+    }
+
+    /// <summary>The end of one part: the padded last block (if any), then the accumulators stored to <paramref name="sums"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PartEnd<T, TVec, TTerms>(in TTerms terms, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref Accumulators<TVec> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        int count = TTerms.Count;
         if (rest != 0)
         {
             PaddedBlock<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part,
-                ref l0, ref h0, ref l1, ref h1, ref l2, ref h2, ref l3, ref h3, ref l4, ref h4, ref l5, ref h5);
+                ref a.L0, ref a.H0, ref a.L1, ref a.H1, ref a.L2, ref a.H2, ref a.L3, ref a.H3, ref a.L4, ref a.H4, ref a.L5, ref a.H5);
         }
-        TVec.StoreAccumulator(l0, h0, sums.Slice(part));
-        if (count > 1) { TVec.StoreAccumulator(l1, h1, sums.Slice(16 + part)); }
-        if (count > 2) { TVec.StoreAccumulator(l2, h2, sums.Slice(32 + part)); }
-        if (count > 3) { TVec.StoreAccumulator(l3, h3, sums.Slice(48 + part)); }
-        if (count > 4) { TVec.StoreAccumulator(l4, h4, sums.Slice(64 + part)); }
-        if (count > 5) { TVec.StoreAccumulator(l5, h5, sums.Slice(80 + part)); }
+        TVec.StoreAccumulator(a.L0, a.H0, sums.Slice(part));
+        if (count > 1) { TVec.StoreAccumulator(a.L1, a.H1, sums.Slice(16 + part)); }
+        if (count > 2) { TVec.StoreAccumulator(a.L2, a.H2, sums.Slice(32 + part)); }
+        if (count > 3) { TVec.StoreAccumulator(a.L3, a.H3, sums.Slice(48 + part)); }
+        if (count > 4) { TVec.StoreAccumulator(a.L4, a.H4, sums.Slice(64 + part)); }
+        if (count > 5) { TVec.StoreAccumulator(a.L5, a.H5, sums.Slice(80 + part)); }
     }
 
     /// <summary>
