@@ -43,6 +43,9 @@ internal interface IRowMap<T> where T : unmanaged, IBinaryFloatingPointIeee754<T
     /// <summary>How many of the three inputs are read (1 to 3): the rest are passed as zero and never loaded.</summary>
     static abstract int Inputs { get; }
 
+    /// <summary>How many of the three outputs the map computes (1 to 3): the driver never stores the rest.</summary>
+    static abstract int Outputs { get; }
+
     /// <summary>An exp or a log in the map: its loop and its tail then run in methods of their own (see <see cref="IRowTerms{T}.Expensive"/>).</summary>
     static virtual bool Expensive
     {
@@ -272,14 +275,23 @@ internal static class RowDriver
         TVec t0 = TVec.Load(ref t, at), t1 = TVec.Load(ref t, at + w), t2 = TVec.Load(ref t, at + 2 * w), t3 = TVec.Load(ref t, at + 3 * w);
         if (valid != int.MaxValue)
         {
-            int width = TVec.Count, l = PointwiseDriver.Lanes<T>();
-            TVec negativeZero = TVec.CreateConstant(-0.0);
-            t0 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid, 0, width)), t0, negativeZero);
-            t1 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - l, 0, width)), t1, negativeZero);
-            t2 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 2 * l, 0, width)), t2, negativeZero);
-            t3 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 3 * l, 0, width)), t3, negativeZero);
+            Pad<T, TVec>(ref t0, ref t1, ref t2, ref t3, valid);
         }
         TVec.AccumulateBlock(ref low, ref high, t0, t1, t2, t3);
+    }
+
+    /// <summary>The four chunks' terms of a padded block with the lanes from <paramref name="valid"/> columns into the block on −0.0 (the identity).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pad<T, TVec>(ref TVec t0, ref TVec t1, ref TVec t2, ref TVec t3, int valid)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        int width = TVec.Count, l = PointwiseDriver.Lanes<T>();
+        TVec negativeZero = TVec.CreateConstant(-0.0);
+        t0 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid, 0, width)), t0, negativeZero);
+        t1 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - l, 0, width)), t1, negativeZero);
+        t2 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 2 * l, 0, width)), t2, negativeZero);
+        t3 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 3 * l, 0, width)), t3, negativeZero);
     }
 
     /// <summary>One block's terms of every sum, the operator inlined once in a loop over the four chunks: sum k, chunk c at (4k + c)·W.</summary>
@@ -348,12 +360,7 @@ internal static class RowDriver
         TVec t3 = terms.Term(sum, d0, d1, d2, column + 3 * chunk);
         if (TPadded.Value)
         {
-            int width = TVec.Count, l = (int)chunk;
-            TVec negativeZero = TVec.CreateConstant(-0.0);
-            t0 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid, 0, width)), t0, negativeZero);
-            t1 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - l, 0, width)), t1, negativeZero);
-            t2 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 2 * l, 0, width)), t2, negativeZero);
-            t3 = TVec.Select(TVec.LaneMask(0, Math.Clamp(valid - 3 * l, 0, width)), t3, negativeZero);
+            Pad<T, TVec>(ref t0, ref t1, ref t2, ref t3, valid);
         }
         TVec.AccumulateBlock(ref low, ref high, t0, t1, t2, t3);
     }
@@ -395,11 +402,13 @@ internal static class RowDriver
         return Finish(sums, count, lanes);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static RowSums Finish(Span<double> sums, int count, int lanes)
         => new(Sum(sums, 0, count, lanes), Sum(sums, 1, count, lanes), Sum(sums, 2, count, lanes),
             Sum(sums, 3, count, lanes), Sum(sums, 4, count, lanes), Sum(sums, 5, count, lanes));
 
     /// <summary>Sum <paramref name="k"/>'s lanes added in the canonical tree (0 for a sum not used).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Sum(Span<double> sums, int k, int count, int lanes)
         => k < count ? PointwiseDriver.CanonicalSum(sums.Slice(16 * k, lanes)) : 0;
 
@@ -410,16 +419,18 @@ internal static class RowDriver
         where TVec : struct, IVec<TVec, T>
         where TMap : struct, IRowMap<T>
     {
+        // A copy of its own: the map's fields in registers, not reloaded after every store (which might alias them).
+        TMap m = map;
         nuint i = 0, width = (nuint)TVec.Count, end = (nuint)n;
         if (TMap.Expensive)
         {
-            i = MapLoop<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, end);
+            i = MapLoop<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, end);
         }
         else
         {
             for (; i + width <= end; i += width)
             {
-                MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
+                MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
             }
         }
         if (i < end)
@@ -430,7 +441,7 @@ internal static class RowDriver
                 // The last W columns again, overlapping the previous vector: each column's output is a function of
                 // its own inputs only, and no output is an input, so writing a column twice writes the same bits.
                 nuint last = end - width;
-                MapOne<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, last, last);
+                MapOne<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, last, last);
                 return;
             }
             // In place (or shorter than a vector): the last columns on a zero-padded copy, only the valid outputs copied back.
@@ -439,7 +450,7 @@ internal static class RowDriver
             CopyIn(ref x0, i, buffer.Slice(0, rest));
             if (TMap.Inputs > 1) { CopyIn(ref x1, i, buffer.Slice(64, rest)); }
             if (TMap.Inputs > 2) { CopyIn(ref x2, i, buffer.Slice(128, rest)); }
-            MapOne<T, TVec, TMap>(in map, ref buffer[0], ref buffer[64], ref buffer[128],
+            MapOne<T, TVec, TMap>(in m, ref buffer[0], ref buffer[64], ref buffer[128],
                 ref Padded(ref y0, buffer, 192), ref Padded(ref y1, buffer, 256), ref Padded(ref y2, buffer, 320), 0, i);
             CopyOut(buffer.Slice(192, rest), ref y0, i);
             CopyOut(buffer.Slice(256, rest), ref y1, i);
@@ -470,10 +481,11 @@ internal static class RowDriver
         where TVec : struct, IVec<TVec, T>
         where TMap : struct, IRowMap<T>
     {
+        TMap m = map;
         nuint i = 0, width = (nuint)TVec.Count;
         for (; i + width <= end; i += width)
         {
-            MapAt<T, TVec, TMap>(in map, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
+            MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
         }
         return i;
     }
@@ -511,8 +523,8 @@ internal static class RowDriver
         // Every input loaded before any output is stored: an output may be its input's very memory (in place).
         map.Map(Load<T, TVec>(0, TMap.Inputs, ref x0, i), Load<T, TVec>(1, TMap.Inputs, ref x1, i), Load<T, TVec>(2, TMap.Inputs, ref x2, i), column, out TVec o0, out TVec o1, out TVec o2);
         if (!Unsafe.IsNullRef(ref y0)) { TVec.Store(o0, ref y0, i); }
-        if (!Unsafe.IsNullRef(ref y1)) { TVec.Store(o1, ref y1, i); }
-        if (!Unsafe.IsNullRef(ref y2)) { TVec.Store(o2, ref y2, i); }
+        if (TMap.Outputs > 1 && !Unsafe.IsNullRef(ref y1)) { TVec.Store(o1, ref y1, i); }
+        if (TMap.Outputs > 2 && !Unsafe.IsNullRef(ref y2)) { TVec.Store(o2, ref y2, i); }
     }
 
     /// <summary>The padded copy's slot for an input or output, or the null reference where the row has none.</summary>

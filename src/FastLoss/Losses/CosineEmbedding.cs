@@ -169,6 +169,8 @@ internal readonly struct CosineMap<T>(SplitNumber<T> dot, SplitNumber<T> squared
 {
     public static int Inputs => 2;
 
+    public static int Outputs => 2;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x, TVec y, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {

@@ -190,6 +190,8 @@ internal readonly struct SoftmaxGradientMap<T, TWeights>(T max, T k, T s) : IRow
 
     public static int Inputs => TWeights.Value ? 2 : 1;
 
+    public static int Outputs => 1;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x, TVec w, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {

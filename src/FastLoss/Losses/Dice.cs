@@ -145,6 +145,8 @@ internal readonly struct AffineMap<T>(T b, T a) : IRowMap<T> where T : unmanaged
 {
     public static int Inputs => 1;
 
+    public static int Outputs => 1;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {

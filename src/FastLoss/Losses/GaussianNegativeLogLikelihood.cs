@@ -99,12 +99,6 @@ internal readonly struct GaussianOperator<T, TFull>(T eps) : IPointwiseLoss<T>, 
         get => true;
     }
 
-    public static bool TwoGradients
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => true;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>
         => ValueAndGradients(x, y, w, default, out _, out _, gradients: false);

@@ -90,12 +90,6 @@ internal readonly struct MarginRankingOperator<T>(T margin) : IPointwiseLoss<T>,
         get => true;
     }
 
-    public static bool TwoGradients
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => true;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TVec Hinge<TVec>(TVec x, TVec y, TVec t) where TVec : struct, IVec<TVec, T>
         => TVec.Create(margin) - t * (x - y);

@@ -183,6 +183,8 @@ internal readonly struct MultiMarginMap<T, TSquared>(T labelScore, T margin, int
 {
     public static int Inputs => 1;
 
+    public static int Outputs => 1;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {

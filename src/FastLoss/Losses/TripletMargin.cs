@@ -206,6 +206,8 @@ internal readonly struct TripletMap<T, TEuclidean>(T eps, T kp, T kv, T kw) : IR
 {
     public static int Inputs => 3;
 
+    public static int Outputs => 3;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec a, TVec p, TVec n, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
