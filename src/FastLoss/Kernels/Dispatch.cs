@@ -29,7 +29,7 @@ internal static class Dispatch
         => Pointwise<T, TOp, TMode>(path, x, y, w, output, default, in op, gradientScale, divisor);
 
     /// <summary>
-    /// As above for an operator with two gradients (<see cref="IPointwiseLoss{T}.TwoGradients"/>): the second into
+    /// As above for an operator with two gradients (<see cref="ITwoGradientLoss"/>): the second into
     /// <paramref name="output2"/>; an empty output is not written.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

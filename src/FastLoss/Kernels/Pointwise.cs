@@ -80,7 +80,7 @@ internal static class Pointwise
         => Run(x, y, w, output, default, in op, normalization, form);
 
     /// <summary>
-    /// As above for an operator with two gradients (<see cref="IPointwiseLoss{T}.TwoGradients"/>): fused, the first
+    /// As above for an operator with two gradients (<see cref="ITwoGradientLoss"/>): fused, the first
     /// into <paramref name="output"/> and the second into <paramref name="output2"/>, either of which may be empty
     /// (not asked for); per element, the losses into <paramref name="output"/>.
     /// </summary>

@@ -31,25 +31,13 @@ internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIe
         get => false;
     }
 
-    /// <summary>
-    /// A loss of two differentiable inputs (<see cref="ValueAndGradients"/>; the operator also implements
-    /// <see cref="ITwoGradientLoss"/>, which the driver tests): the driver then writes a second gradient
-    /// (with respect to <c>y</c> or <c>w</c>, as the operator says) into its second output, and skips either output
-    /// that is a null reference (a gradient not asked for).
-    /// </summary>
-    static virtual bool TwoGradients
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => false;
-    }
-
     /// <summary>Per-element loss of input <paramref name="x"/>, target <paramref name="y"/>, weight <paramref name="w"/>.</summary>
     TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T>;
 
     /// <summary>
-    /// For an operator with <see cref="TwoGradients"/> (which implements it; the driver calls it for no other): the
-    /// loss, its derivative with respect to <paramref name="x"/> and that with respect to its second differentiable
-    /// input, each times <paramref name="scale"/>.
+    /// For an operator marked <see cref="ITwoGradientLoss"/> (which implements it; the driver calls it for no other):
+    /// the loss, its derivative with respect to <paramref name="x"/> and that with respect to its second
+    /// differentiable input (<c>y</c> or <c>w</c>, as the operator says), each times <paramref name="scale"/>.
     /// </summary>
     TVec ValueAndGradients<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient, out TVec secondGradient) where TVec : struct, IVec<TVec, T>
     {
@@ -62,8 +50,10 @@ internal interface IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIe
 }
 
 /// <summary>
-/// Marks an operator of two differentiable inputs (<see cref="IPointwiseLoss{T}.TwoGradients"/>): a type test the JIT
-/// decides while it reads a kernel, so that the other operators' kernels carry no trace of the second gradient.
+/// Marks an operator of two differentiable inputs (<see cref="IPointwiseLoss{T}.ValueAndGradients"/>): the driver then
+/// writes the second gradient into its second output and skips either output that is a null reference (a gradient
+/// not asked for). A type test the JIT decides while it reads a kernel, so that the other operators' kernels carry no
+/// trace of the second gradient.
 /// </summary>
 internal interface ITwoGradientLoss;
 
@@ -365,7 +355,7 @@ internal static partial class PointwiseDriver
                 WScalar<T> xv = new(Unsafe.Add(ref x, i)), yv = new(Unsafe.Add(ref y, i));
                 WScalar<T> wv = TOp.UsesWeights ? new(Unsafe.Add(ref w, i)) : default;
                 WScalar<T> term;
-                if (TMode.WritesGradient && TOp.TwoGradients)
+                if (TMode.WritesGradient && default(TOp) is ITwoGradientLoss)
                 {
                     term = op.ValueAndGradients(xv, yv, wv, scale, out WScalar<T> gradient, out WScalar<T> gradient2);
                     StoreIfWanted(ref output, i, gradient.V);
@@ -674,7 +664,7 @@ internal static partial class PointwiseDriver
         {
             bo.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, start), c));
         }
-        if (TMode.WritesGradient && TOp.TwoGradients && !Unsafe.IsNullRef(ref output2))
+        if (TMode.WritesGradient && default(TOp) is ITwoGradientLoss && !Unsafe.IsNullRef(ref output2))
         {
             bo2.Slice(0, c).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output2, start), c));
         }
