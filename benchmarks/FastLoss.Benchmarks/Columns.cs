@@ -8,7 +8,7 @@ using BenchmarkDotNet.Running;
 
 namespace FastLoss.Benchmarks;
 
-/// <summary>Bytes a benchmark reads and writes per element (inputs once, the gradient once), for the throughput columns.</summary>
+/// <summary>How many arrays of the elements a benchmark method reads and writes (each once), for the throughput column.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class BytesPerElementAttribute(int inputs, int outputs) : Attribute
 {
