@@ -152,8 +152,15 @@ public static partial class Loss
                 double f = double.IsNaN(hinge) ? hinge : hinge > 0 ? gradientScale : 0;
                 double kPositive = Coefficient<TEuclidean>(f, positiveDistance);
                 double kNegative = Coefficient<TEuclidean>(f, negativeDistance);
-                RowDriver.Map(new TripletMap<T, TEuclidean>(epsT, T.CreateTruncating(kPositive), swapped ? T.Zero : T.CreateTruncating(kNegative), swapped ? T.CreateTruncating(kNegative) : T.Zero),
-                    ref a, ref pos, ref neg, ref Row(output1, start), ref Row(output2, start), ref Row(output3, start), dimension);
+                TripletMap<T, TEuclidean> map = new(epsT, T.CreateTruncating(kPositive), T.CreateTruncating(kNegative));
+                if (swapped)
+                {
+                    RowDriver.Map(new SwappedTripletMap<T, TEuclidean>(map), ref a, ref pos, ref neg, ref Row(output1, start), ref Row(output2, start), ref Row(output3, start), dimension);
+                }
+                else
+                {
+                    RowDriver.Map(map, ref a, ref pos, ref neg, ref Row(output1, start), ref Row(output2, start), ref Row(output3, start), dimension);
+                }
             }
         }
         return total / normalization.ValueDivisor(rows);
@@ -197,10 +204,10 @@ internal readonly struct TripletTerms<T, TEuclidean, TSwap>(T eps) : IRowTerms<T
 }
 
 /// <summary>
-/// The three gradients from U = kp·D(u), V = kv·D(v), W = kw·D(w) with D the identity (p = 2) or sign (p = 1):
-/// anchor U − V, positive −U − W, negative V + W (kv = 0 when swapped, kw = 0 when not).
+/// The three gradients from U = kp·D(u) and V = kn·D(v), D the identity (p = 2) or sign (p = 1): anchor U − V,
+/// positive −U, negative V (u = a − p + eps, v = a − n + eps: the negative distance is d(a, n)).
 /// </summary>
-internal readonly struct TripletMap<T, TEuclidean>(T eps, T kp, T kv, T kw) : IRowMap<T>
+internal readonly struct TripletMap<T, TEuclidean>(T eps, T kp, T kn) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TEuclidean : struct, IFlag
 {
@@ -212,13 +219,38 @@ internal readonly struct TripletMap<T, TEuclidean>(T eps, T kp, T kv, T kw) : IR
     public void Map<TVec>(TVec a, TVec p, TVec n, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
         TVec e = TVec.Create(eps);
-        TVec u = Scaled(a - p + e, kp), v = Scaled(a - n + e, kv), w = Scaled(p - n + e, kw);
+        TVec u = Scaled(a - p + e, kp), v = Scaled(a - n + e, kn);
         y0 = u - v;
+        y1 = -u;
+        y2 = v;
+    }
+
+    /// <summary>With the swap taken (the negative distance is d(p, n), w = p − n + eps, W = kn·D(w)): anchor U, positive −U − W, negative W.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void MapSwapped<TVec>(TVec a, TVec p, TVec n, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
+    {
+        TVec e = TVec.Create(eps);
+        TVec u = Scaled(a - p + e, kp), w = Scaled(p - n + e, kn);
+        y0 = u;
         y1 = -u - w;
-        y2 = v + w;
+        y2 = w;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec Scaled<TVec>(TVec u, T k) where TVec : struct, IVec<TVec, T>
         => TEuclidean.Value ? u * TVec.Create(k) : Lane.SignTimes<TVec, T>(u, TVec.Create(k));
+}
+
+/// <summary>The rows where the swap is taken: only the two distances that count are differentiated (never 0·D of the third, which an infinite difference would make NaN).</summary>
+internal readonly struct SwappedTripletMap<T, TEuclidean>(TripletMap<T, TEuclidean> map) : IRowMap<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TEuclidean : struct, IFlag
+{
+    public static int Inputs => 3;
+
+    public static int Outputs => 3;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Map<TVec>(TVec a, TVec p, TVec n, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
+        => map.MapSwapped(a, p, n, out y0, out y1, out y2);
 }
