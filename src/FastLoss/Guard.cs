@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -113,9 +114,14 @@ internal static class Guard
         int bad = Kernels.Scan.FirstOutside(values, T.Zero, T.One);
         if (bad >= 0)
         {
-            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is outside [0, 1].");
+            NotProbability(values[bad], bad, name);
         }
     }
+
+    /// <summary>Throws for element <paramref name="index"/> of <paramref name="name"/>, <paramref name="value"/>, outside [0, 1].</summary>
+    [DoesNotReturn]
+    public static void NotProbability<T>(T value, int index, string? name)
+        => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is outside [0, 1].");
 
     /// <summary>Optional weights: empty, or as long as the input and none negative (NaN propagates).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

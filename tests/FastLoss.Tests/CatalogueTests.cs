@@ -55,6 +55,41 @@ public class CatalogueTests
         Assert.Equal(first, second);
     }
 
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(256, 3)]
+    [InlineData(300, 2)]
+    public void OverlapLossesNameTheFirstBadProbabilityAnywhereElseTheFirstBadTargetBeforeAnyWrite(int rows, int rowLength)
+    {
+        // Up to 256 rows Dice and Tversky validate row by row (with the sums); past that, whole inputs first: the
+        // same exception either way, the probabilities' first bad element before any target's.
+        int n = rows * rowLength;
+        float[] p = Enumerable.Repeat(0.5f, n).ToArray(), t = Enumerable.Repeat(1f, n).ToArray();
+        float[] g = Enumerable.Repeat(12345f, n).ToArray();
+        t[1] = 2;
+        t[n - 2] = -1;
+        p[n - 1] = 1.5f;
+        p[n - 3] = -0.5f;
+        foreach (bool tversky in new[] { false, true })
+        {
+            ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() => Run(tversky));
+            Assert.Equal("probabilities", e.ParamName);
+            Assert.Contains($"probabilities[{n - 3}]", e.Message);
+            Assert.All(g, v => Assert.Equal(12345f, v));
+        }
+        p[n - 3] = 0.25f;
+        p[n - 1] = 0.75f;
+        foreach (bool tversky in new[] { false, true })
+        {
+            ArgumentOutOfRangeException e = Assert.Throws<ArgumentOutOfRangeException>(() => Run(tversky));
+            Assert.Equal("targets", e.ParamName);
+            Assert.Contains("targets[1]", e.Message);
+            Assert.All(g, v => Assert.Equal(12345f, v));
+        }
+
+        float Run(bool tversky) => tversky ? Loss.Tversky<float>(p, t, rowLength, g) : Loss.Dice<float>(p, t, rowLength, g);
+    }
+
     [Fact]
     public void InPlaceGradientsEqualSeparateOnes()
     {

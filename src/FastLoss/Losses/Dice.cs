@@ -81,8 +81,19 @@ public static partial class Loss
         Guard.NonNegative(smooth);
         Guard.NonNegative(alpha);
         Guard.NonNegative(beta);
-        Guard.Probabilities(probabilities);
-        Guard.Probabilities(targets);
+        // Up to StoredRows rows, each row's sums are taken right after its validation, while it is in cache, and kept
+        // for the pass that writes (which starts once every row is valid): the inputs come from memory once, not
+        // twice. Past that, the whole inputs are validated first.
+        Span<RowSums> stored = rows <= StoredRows ? stackalloc RowSums[rows] : default;
+        if (stored.IsEmpty)
+        {
+            Guard.Probabilities(probabilities);
+            Guard.Probabilities(targets);
+        }
+        else
+        {
+            ValidatedSums<T, TTversky>(probabilities, targets, rowLength, stored);
+        }
         if (rows == 0)
         {
             return 0 / normalization.ValueDivisor(0);
@@ -93,7 +104,7 @@ public static partial class Loss
         {
             int start = r * rowLength;
             ref T p = ref MemoryMarshal.GetReference(probabilities.Slice(start)), t = ref MemoryMarshal.GetReference(targets.Slice(start));
-            RowSums sums = RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength);
+            RowSums sums = stored.IsEmpty ? RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength) : stored[r];
             // Dice: N = 2Σpt + s, D = Σp + Σt + s. Tversky: N = TP + s, D = TP + α·FP + β·FN + s.
             double numerator = TTversky.Value ? sums.First + smooth : 2 * sums.First + smooth;
             double denominator = TTversky.Value ? sums.First + alpha * sums.Second + beta * sums.Third + smooth : sums.Second + sums.Third + smooth;
@@ -115,6 +126,46 @@ public static partial class Loss
             }
         }
         return total / normalization.ValueDivisor(rows);
+    }
+
+    /// <summary>The most rows whose sums <see cref="OverlapForm"/> keeps on the stack (48 bytes each).</summary>
+    private const int StoredRows = 256;
+
+    /// <summary>
+    /// Validates both inputs row by row and takes each row's sums into <paramref name="sums"/>; throws as
+    /// <see cref="Guard.Probabilities"/> on the probabilities, then on the targets, would (the first bad probability
+    /// anywhere, else the first bad target).
+    /// </summary>
+    private static void ValidatedSums<T, TTversky>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, int rowLength, Span<RowSums> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TTversky : struct, IFlag
+    {
+        int badTarget = -1;
+        for (int r = 0; r < sums.Length; r++)
+        {
+            int start = r * rowLength;
+            ReadOnlySpan<T> p = probabilities.Slice(start, rowLength), t = targets.Slice(start, rowLength);
+            int bad = Scan.FirstOutside(p, T.Zero, T.One);
+            if (bad >= 0)
+            {
+                Guard.NotProbability(p[bad], start + bad, nameof(probabilities));
+            }
+            if (badTarget >= 0)
+            {
+                continue;
+            }
+            bad = Scan.FirstOutside(t, T.Zero, T.One);
+            if (bad >= 0)
+            {
+                badTarget = start + bad;
+                continue;
+            }
+            sums[r] = RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(t), ref Unsafe.NullRef<T>(), rowLength);
+        }
+        if (badTarget >= 0)
+        {
+            Guard.NotProbability(targets[badTarget], badTarget, nameof(targets));
+        }
     }
 }
 
