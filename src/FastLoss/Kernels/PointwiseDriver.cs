@@ -833,7 +833,7 @@ internal static partial class PointwiseDriver
     /// lane-wise adds are exactly the scalar ones): the same additions, a fraction of the time, which matters where a
     /// row loss finishes a sum per row. (The span is left as it was only for other lengths.)
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double CanonicalSum(Span<double> lanes)
     {
         ref double l = ref MemoryMarshal.GetReference(lanes);
@@ -850,6 +850,13 @@ internal static partial class PointwiseDriver
             Vector128<double> c = (Pair(ref l, 0) + Pair(ref l, 4)) + (Pair(ref l, 2) + Pair(ref l, 6));
             return c.GetElement(0) + c.GetElement(1);
         }
+        return HalvingTree(lanes);
+    }
+
+    /// <summary><see cref="CanonicalSum"/> for any power-of-two length (in place), out of the inlined path.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double HalvingTree(Span<double> lanes)
+    {
         for (int width = lanes.Length / 2; width >= 1; width /= 2)
         {
             for (int s = 0; s < width; s++)

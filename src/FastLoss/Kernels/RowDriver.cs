@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
@@ -56,8 +57,15 @@ internal interface IRowMap<T> where T : unmanaged, IBinaryFloatingPointIeee754<T
     void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>;
 }
 
-/// <summary>The sums of one row: up to six, in double.</summary>
-internal readonly record struct RowSums(double First, double Second, double Third, double Fourth = 0, double Fifth = 0, double Sixth = 0);
+/// <summary>
+/// The sums of one row: up to six, in double (those not used 0). Written field by field into the caller's own variable
+/// (an <c>out</c> parameter): returned by value, the 48 bytes went through a hidden buffer and a copy whose wide loads
+/// could not forward from the narrow stores just made, a stall per row.
+/// </summary>
+internal struct RowSums
+{
+    public double First, Second, Third, Fourth, Fifth, Sixth;
+}
 
 /// <summary>
 /// The driver of the row losses that are reductions over a row, a scalar finish, then an element-wise pass. It owns
@@ -81,16 +89,18 @@ internal static class RowDriver
 {
     /// <summary>The sums of <paramref name="terms"/> over a row of <paramref name="n"/> columns on the active path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static RowSums Sums<T, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n)
+    public static void Sums<T, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n, out RowSums sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TTerms : struct, IRowTerms<T>
-        => KernelPaths.Active switch
+    {
+        switch (KernelPaths.Active)
         {
-            KernelPath.Vector512 => Sums<T, W512<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n),
-            KernelPath.Vector256 => Sums<T, W256<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n),
-            KernelPath.Vector128 => Sums<T, W128<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n),
-            _ => ScalarSums<T, TTerms>(in terms, ref x0, ref x1, ref x2, n),
-        };
+            case KernelPath.Vector512: Sums<T, W512<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n, out sums); break;
+            case KernelPath.Vector256: Sums<T, W256<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n, out sums); break;
+            case KernelPath.Vector128: Sums<T, W128<T>, TTerms>(in terms, ref x0, ref x1, ref x2, n, out sums); break;
+            default: ScalarSums<T, TTerms>(in terms, ref x0, ref x1, ref x2, n, out sums); break;
+        }
+    }
 
     /// <summary>Runs <paramref name="map"/> over a row of <paramref name="n"/> columns on the active path; an output that is a null reference is not written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -114,7 +124,7 @@ internal static class RowDriver
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RowSums Sums<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n)
+    private static void Sums<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n, out RowSums result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TTerms : struct, IRowTerms<T>
@@ -135,17 +145,75 @@ internal static class RowDriver
         }
         ref T p0 = ref MemoryMarshal.GetReference(padded);
         ref T p1 = ref padded[64], p2 = ref padded[128];
+        Unsafe.SkipInit(out result);
         for (int part = 0; part < lanes; part += TVec.Count)
         {
-            Part<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums);
+            Part<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums, ref result);
         }
-        return Finish(sums, TTerms.Count, lanes);
+        if (!InRegisters<T, TVec>())
+        {
+            Finish(sums, TTerms.Count, lanes, out result);
+        }
+    }
+
+    /// <summary>
+    /// Whether a part holds all L lanes (the 512-bit path): its lane trees are then taken in registers, straight into
+    /// the result, not through the lane sums in memory. The same additions in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InRegisters<T, TVec>() where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+        => typeof(TVec) == typeof(W512<T>);
+
+    /// <summary>A part's accumulators: into the lane sums (<paramref name="sums"/>), or on the 512-bit path through their lane trees into <paramref name="result"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T, TVec>(int count, ref Accumulators<TVec> a, int part, Span<double> sums, ref RowSums result)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        if (InRegisters<T, TVec>())
+        {
+            result.First = Tree<T, TVec>(a.L0, a.H0);
+            result.Second = count > 1 ? Tree<T, TVec>(a.L1, a.H1) : 0;
+            result.Third = count > 2 ? Tree<T, TVec>(a.L2, a.H2) : 0;
+            result.Fourth = count > 3 ? Tree<T, TVec>(a.L3, a.H3) : 0;
+            result.Fifth = count > 4 ? Tree<T, TVec>(a.L4, a.H4) : 0;
+            result.Sixth = count > 5 ? Tree<T, TVec>(a.L5, a.H5) : 0;
+            return;
+        }
+        TVec.StoreAccumulator(a.L0, a.H0, sums.Slice(part));
+        if (count > 1) { TVec.StoreAccumulator(a.L1, a.H1, sums.Slice(16 + part)); }
+        if (count > 2) { TVec.StoreAccumulator(a.L2, a.H2, sums.Slice(32 + part)); }
+        if (count > 3) { TVec.StoreAccumulator(a.L3, a.H3, sums.Slice(48 + part)); }
+        if (count > 4) { TVec.StoreAccumulator(a.L4, a.H4, sums.Slice(64 + part)); }
+        if (count > 5) { TVec.StoreAccumulator(a.L5, a.H5, sums.Slice(80 + part)); }
+    }
+
+    /// <summary>
+    /// <see cref="PointwiseDriver.CanonicalSum"/> of a 512-bit accumulator's L lanes in registers: lanes j and j + L/2
+    /// (float: low + high; double: the two halves of low), then halves down to the last pair.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Tree<T, TVec>(TVec low, TVec high) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+    {
+        Vector512<double> l = Unsafe.BitCast<TVec, Vector512<double>>(low);
+        Vector256<double> quarter;
+        if (typeof(T) == typeof(float))
+        {
+            Vector512<double> half = l + Unsafe.BitCast<TVec, Vector512<double>>(high);
+            quarter = half.GetLower() + half.GetUpper();
+        }
+        else
+        {
+            quarter = l.GetLower() + l.GetUpper();
+        }
+        Vector128<double> pair = quarter.GetLower() + quarter.GetUpper();
+        return pair.GetElement(0) + pair.GetElement(1);
     }
 
     /// <summary>One part's lanes over the row: its accumulators in registers (a (low, high) pair of double lanes per sum), then stored to <paramref name="sums"/>.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Part<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums)
+    private static void Part<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref RowSums result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TTerms : struct, IRowTerms<T>
@@ -156,7 +224,7 @@ internal static class RowDriver
         TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
         if (TTerms.Expensive)
         {
-            ExpensivePart<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums);
+            ExpensivePart<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums, ref result);
             return;
         }
         for (nuint b = 0; b < whole; b += block)
@@ -182,7 +250,7 @@ internal static class RowDriver
         if (count > 3) { a.L3 = l3; a.H3 = h3; }
         if (count > 4) { a.L4 = l4; a.H4 = h4; }
         if (count > 5) { a.L5 = l5; a.H5 = h5; }
-        PartEnd<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part, sums, ref a);
+        PartEnd<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part, sums, ref a, ref result);
     }
 
     /// <summary>The accumulators of one part: a (low, high) pair of double lanes per sum (those of the unused sums never set).</summary>
@@ -193,7 +261,7 @@ internal static class RowDriver
 
     /// <summary>The end of one part: the padded last block (if any), then the accumulators stored to <paramref name="sums"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void PartEnd<T, TVec, TTerms>(in TTerms terms, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref Accumulators<TVec> a)
+    private static void PartEnd<T, TVec, TTerms>(in TTerms terms, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref Accumulators<TVec> a, ref RowSums result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TTerms : struct, IRowTerms<T>
@@ -204,12 +272,7 @@ internal static class RowDriver
             PaddedBlock<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part,
                 ref a.L0, ref a.H0, ref a.L1, ref a.H1, ref a.L2, ref a.H2, ref a.L3, ref a.H3, ref a.L4, ref a.H4, ref a.L5, ref a.H5);
         }
-        TVec.StoreAccumulator(a.L0, a.H0, sums.Slice(part));
-        if (count > 1) { TVec.StoreAccumulator(a.L1, a.H1, sums.Slice(16 + part)); }
-        if (count > 2) { TVec.StoreAccumulator(a.L2, a.H2, sums.Slice(32 + part)); }
-        if (count > 3) { TVec.StoreAccumulator(a.L3, a.H3, sums.Slice(48 + part)); }
-        if (count > 4) { TVec.StoreAccumulator(a.L4, a.H4, sums.Slice(64 + part)); }
-        if (count > 5) { TVec.StoreAccumulator(a.L5, a.H5, sums.Slice(80 + part)); }
+        Store<T, TVec>(count, ref a, part, sums, ref result);
     }
 
     /// <summary>
@@ -218,7 +281,7 @@ internal static class RowDriver
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void ExpensivePart<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums)
+    private static void ExpensivePart<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref RowSums result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TTerms : struct, IRowTerms<T>
@@ -254,12 +317,8 @@ internal static class RowDriver
             if (count > 4) { AddStored<T, TVec>(ref t, 4, valid, ref l4, ref h4); }
             if (count > 5) { AddStored<T, TVec>(ref t, 5, valid, ref l5, ref h5); }
         }
-        TVec.StoreAccumulator(l0, h0, sums.Slice(part));
-        if (count > 1) { TVec.StoreAccumulator(l1, h1, sums.Slice(16 + part)); }
-        if (count > 2) { TVec.StoreAccumulator(l2, h2, sums.Slice(32 + part)); }
-        if (count > 3) { TVec.StoreAccumulator(l3, h3, sums.Slice(48 + part)); }
-        if (count > 4) { TVec.StoreAccumulator(l4, h4, sums.Slice(64 + part)); }
-        if (count > 5) { TVec.StoreAccumulator(l5, h5, sums.Slice(80 + part)); }
+        Accumulators<TVec> a = new() { L0 = l0, H0 = h0, L1 = l1, H1 = h1, L2 = l2, H2 = h2, L3 = l3, H3 = h3, L4 = l4, H4 = h4, L5 = l5, H5 = h5 };
+        Store<T, TVec>(count, ref a, part, sums, ref result);
     }
 
     /// <summary>
@@ -316,8 +375,8 @@ internal static class RowDriver
         }
     }
 
-    /// <summary>The padded last block of one part.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>The padded last block of one part (a call of its own: inlined, it took the JIT's inlining budget from the stores after it).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void PaddedBlock<T, TVec, TTerms>(in TTerms terms, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part,
         ref TVec l0, ref TVec h0, ref TVec l1, ref TVec h1, ref TVec l2, ref TVec h2, ref TVec l3, ref TVec h3, ref TVec l4, ref TVec h4, ref TVec l5, ref TVec h5)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -368,7 +427,7 @@ internal static class RowDriver
     /// <summary>The scalar path: the same blocks one column at a time, each lane's block sum as the vectors take it.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static RowSums ScalarSums<T, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n)
+    private static void ScalarSums<T, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, int n, out RowSums result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TTerms : struct, IRowTerms<T>
     {
@@ -399,13 +458,19 @@ internal static class RowDriver
                 }
             }
         }
-        return Finish(sums, count, lanes);
+        Finish(sums, count, lanes, out result);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static RowSums Finish(Span<double> sums, int count, int lanes)
-        => new(Sum(sums, 0, count, lanes), Sum(sums, 1, count, lanes), Sum(sums, 2, count, lanes),
-            Sum(sums, 3, count, lanes), Sum(sums, 4, count, lanes), Sum(sums, 5, count, lanes));
+    private static void Finish(Span<double> sums, int count, int lanes, out RowSums result)
+    {
+        result.First = Sum(sums, 0, count, lanes);
+        result.Second = Sum(sums, 1, count, lanes);
+        result.Third = Sum(sums, 2, count, lanes);
+        result.Fourth = Sum(sums, 3, count, lanes);
+        result.Fifth = Sum(sums, 4, count, lanes);
+        result.Sixth = Sum(sums, 5, count, lanes);
+    }
 
     /// <summary>Sum <paramref name="k"/>'s lanes added in the canonical tree (0 for a sum not used).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

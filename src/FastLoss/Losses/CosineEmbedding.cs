@@ -106,7 +106,7 @@ public static partial class Loss
             int start = r * dimension;
             ref T a = ref MemoryMarshal.GetReference(input1.Slice(start));
             ref T b = ref MemoryMarshal.GetReference(input2.Slice(start));
-            RowSums sums = RowDriver.Sums(new CosineTerms<T>(), ref a, ref b, ref Unsafe.NullRef<T>(), dimension);
+            RowDriver.Sums(new CosineTerms<T>(), ref a, ref b, ref Unsafe.NullRef<T>(), dimension, out RowSums sums);
             double dot = sums.First + sums.Fourth;
             double squared1 = sums.Second + sums.Fifth + 1e-12, squared2 = sums.Third + sums.Sixth + 1e-12;
             double denominator = Math.Sqrt(squared1 * squared2);

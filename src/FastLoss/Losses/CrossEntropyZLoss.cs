@@ -133,7 +133,7 @@ public static partial class Loss
             ref T x = ref MemoryMarshal.GetReference(row);
             T max = RowDriver.Max(row);
             ref T w = ref TWeights.Value ? ref weights : ref Unsafe.NullRef<T>();
-            RowSums sums = RowDriver.Sums(new SoftmaxTerms<T, TWeights>(max), ref x, ref w, ref Unsafe.NullRef<T>(), classes);
+            RowDriver.Sums(new SoftmaxTerms<T, TWeights>(max), ref x, ref w, ref Unsafe.NullRef<T>(), classes, out RowSums sums);
             // lse = max + log Σe^(x − max), the log on the library's own (bit-identical) log.
             double lse = Constant.ToDouble(max) + VMath.Log<WScalar<double>, double>(new WScalar<double>(sums.First)).V;
             T labelLogit = Unsafe.Add(ref x, label);

@@ -104,7 +104,15 @@ public static partial class Loss
         {
             int start = r * rowLength;
             ref T p = ref MemoryMarshal.GetReference(probabilities.Slice(start)), t = ref MemoryMarshal.GetReference(targets.Slice(start));
-            RowSums sums = stored.IsEmpty ? RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength) : stored[r];
+            RowSums sums;
+            if (stored.IsEmpty)
+            {
+                RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength, out sums);
+            }
+            else
+            {
+                sums = stored[r];
+            }
             // Dice: N = 2Σpt + s, D = Σp + Σt + s. Tversky: N = TP + s, D = TP + α·FP + β·FN + s.
             double numerator = TTversky.Value ? sums.First + smooth : 2 * sums.First + smooth;
             double denominator = TTversky.Value ? sums.First + alpha * sums.Second + beta * sums.Third + smooth : sums.Second + sums.Third + smooth;
@@ -160,7 +168,7 @@ public static partial class Loss
                 badTarget = start + bad;
                 continue;
             }
-            sums[r] = RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(t), ref Unsafe.NullRef<T>(), rowLength);
+            RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(t), ref Unsafe.NullRef<T>(), rowLength, out sums[r]);
         }
         if (badTarget >= 0)
         {

@@ -119,7 +119,7 @@ public static partial class Loss
             // Read once: in place, the label's score is overwritten by the gradient pass.
             T labelScore = Unsafe.Add(ref row, label);
             double weight = classWeights.IsEmpty ? 1 : double.CreateTruncating(classWeights[label]);
-            RowSums sums = RowDriver.Sums(new MultiMarginTerms<T, TSquared>(labelScore, margin, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes);
+            RowDriver.Sums(new MultiMarginTerms<T, TSquared>(labelScore, margin, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes, out RowSums sums);
             double loss = weight * sums.First / classes;
             total += loss;
             if (form == Form.PerElement)
