@@ -210,7 +210,7 @@ internal static class RowDriver
         return pair.GetElement(0) + pair.GetElement(1);
     }
 
-    /// <summary>One part's lanes over the row: its accumulators in registers (a (low, high) pair of double lanes per sum), then stored to <paramref name="sums"/>.</summary>
+    /// <summary>One part's lanes over the row: its accumulators in registers (a (low, high) pair of double lanes per sum), then <see cref="Store"/>d.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Part<T, TVec, TTerms>(in TTerms terms, ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref RowSums result)
@@ -259,7 +259,7 @@ internal static class RowDriver
         public TVec L0, H0, L1, H1, L2, H2, L3, H3, L4, H4, L5, H5;
     }
 
-    /// <summary>The end of one part: the padded last block (if any), then the accumulators stored to <paramref name="sums"/>.</summary>
+    /// <summary>The end of one part: the padded last block (if any), then the accumulators <see cref="Store"/>d.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void PartEnd<T, TVec, TTerms>(in TTerms terms, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref Accumulators<TVec> a, ref RowSums result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
