@@ -65,6 +65,7 @@ public static partial class Loss
         => CosineEmbeddingForm(input1, input2, targets, dimension, destination, default, Reduction.Sum, margin, Form.PerElement);
 
     /// <summary><paramref name="value"/> as High + Low in <typeparamref name="T"/> (High its rounding, Low the rest rounded).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static SplitNumber<T> Split<T>(double value) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         T high = T.CreateTruncating(value);
@@ -72,7 +73,9 @@ public static partial class Loss
         return new(high, double.IsFinite(rest) ? T.CreateTruncating(rest) : T.Zero);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Not inlined into the caller: the row loop's code would then depend on the caller's method (inlined into a
+    // user's lambda it ran out of the JIT's inlining budget, its per-row helpers became calls: ~2x the time per row).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static double CosineEmbeddingForm<T>(ReadOnlySpan<T> input1, ReadOnlySpan<T> input2, ReadOnlySpan<T> targets, int dimension, Span<T> output1, Span<T> output2,
         Normalization normalization, double margin, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

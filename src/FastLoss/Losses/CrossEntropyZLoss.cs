@@ -102,7 +102,7 @@ public static partial class Loss
             : ZRows<T, Yes>(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, zLoss, weightTotal, classWeightSum, form);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double ZRows<T, TWeights>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> output, Normalization normalization,
         ReadOnlySpan<T> classWeights, int ignoreIndex, double smoothing, double z, double weightTotal, double classWeightSum, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

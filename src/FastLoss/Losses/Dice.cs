@@ -60,7 +60,7 @@ public static partial class Loss
         => OverlapForm<T, No>(probabilities, targets, rowLength, destination, Reduction.Sum, 0, 0, smooth, Form.PerElement);
 
     /// <summary>Dice (<typeparamref name="TTversky"/> = <see cref="No"/>) or Tversky: the row sums, each row's finish, its gradient pass.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static double OverlapForm<T, TTversky>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, int rowLength, Span<T> output,
         Normalization normalization, double alpha, double beta, double smooth, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

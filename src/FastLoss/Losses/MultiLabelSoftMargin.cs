@@ -81,7 +81,7 @@ public static partial class Loss
     }
 
     /// <summary>Each row through the element-wise driver (the class weights are the row's per-element weights), its sum divided by the classes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double MultiLabelRows<T, TOp>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, Span<T> output, Normalization normalization,
         ReadOnlySpan<T> classWeights, in TOp op, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -98,7 +98,7 @@ public static partial class Loss
             : MultiMarginRows<T, Yes>(scores, labels, classes, output, normalization, T.CreateTruncating(margin), classWeights, form);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double MultiMarginRows<T, TSquared>(ReadOnlySpan<T> scores, ReadOnlySpan<int> labels, int classes, Span<T> output, Normalization normalization,
         T margin, ReadOnlySpan<T> classWeights, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -112,7 +112,7 @@ public static partial class Loss
         };
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double TripletRows<T, TEuclidean, TSwap>(ReadOnlySpan<T> anchor, ReadOnlySpan<T> positive, ReadOnlySpan<T> negative, int dimension,
         Span<T> output1, Span<T> output2, Span<T> output3, Normalization normalization, double margin, double eps, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
