@@ -284,13 +284,21 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
         // needs the exact fallback; plus random operands over the whole range. The reference is the runtime's
         // MathF.FusedMultiplyAdd (the FMA instruction here, or the C library's exact fmaf).
         Random rng = new(5);
-        int midpoints = 0;
+        int midpoints = 0, exactMidpoints = 0;
         float[] a = new float[4], b = new float[4], c = new float[4];
         for (int i = 0; i < 400_000; i++)
         {
             for (int lane = 0; lane < 4; lane++)
             {
-                if ((i & 1) == 0)
+                if (i % 3 == 2)
+                {
+                    // Operands of few significant bits: the double sum is exact, and often a float midpoint
+                    // (then the exact result itself, rounded to even).
+                    a[lane] = (1 + rng.Next(1 << 9) * (1f / (1 << 9))) * MathF.ScaleB(1, rng.Next(-30, 30));
+                    b[lane] = (rng.Next(1, 1 << 9) * (rng.Next(2) == 0 ? -1 : 1)) * MathF.ScaleB(1, rng.Next(-40, 10));
+                    c[lane] = MathF.ScaleB(rng.Next(2) == 0 ? 1f : -1f, rng.Next(-30, 30));
+                }
+                else if ((i & 1) == 0)
                 {
                     a[lane] = 1 + rng.Next(1 << 23) * (1f / (1 << 23));
                     b[lane] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits((float)(Math.Pow(2, -24) / a[lane])) + rng.Next(-2, 3));
@@ -304,9 +312,16 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
                 }
                 float expected = MathF.FusedMultiplyAdd(a[lane], b[lane], c[lane]);
                 double naive = (double)a[lane] * b[lane] + c[lane];
-                if ((BitConverter.DoubleToInt64Bits(naive) & 0x1FFFFFFF) == 0x10000000 && (float)naive != expected)
+                if ((BitConverter.DoubleToInt64Bits(naive) & 0x1FFFFFFF) == 0x10000000)
                 {
-                    midpoints++;
+                    if ((float)naive != expected)
+                    {
+                        midpoints++;
+                    }
+                    else if (Math.Abs(naive) >= Math.ScaleB(1.0, -126))
+                    {
+                        exactMidpoints++;
+                    }
                 }
                 Check.SameBits(expected, FusedMultiplyAdd.Single(a[lane], b[lane], c[lane]), $"fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R})");
             }
@@ -316,7 +331,33 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
                 Check.SameBits(MathF.FusedMultiplyAdd(a[lane], b[lane], c[lane]), vector.GetElement(lane), $"lane {lane} of fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R})");
             }
         }
-        output.WriteLine($"{midpoints} cases where rounding the double sum to float would have been wrong");
+        output.WriteLine($"{midpoints} cases where rounding the double sum to float would have been wrong, {exactMidpoints} exact sums on a float midpoint");
         Assert.True(midpoints > 100, "the double-rounding cases were not reached");
+        Assert.True(exactMidpoints > 1000, "the exact midpoints were not reached");
+    }
+
+    [Fact]
+    public void TheExponentialsLastStepWithoutFusedMultiplyAddHasTheFusedBits()
+    {
+        // q·2^k + 2^k as (1 + q)·2^k on hardware without FMA: q over the reduced range of e^r − 1, every normal
+        // power of two (results in the subnormal range take the emulated fused step), and 0.
+        Random rng = new(11);
+        float[] q = new float[4], s = new float[4];
+        for (int i = 0; i < 200_000; i++)
+        {
+            for (int lane = 0; lane < 4; lane++)
+            {
+                q[lane] = (float)(rng.NextDouble() * 0.8 - 0.35);
+                int k = rng.Next(-127, 128);
+                s[lane] = k == -127 ? 0f : MathF.ScaleB(1f, i % 5 == 0 ? rng.Next(-126, -122) : k);
+            }
+            Vector128<float> got = FusedMultiplyAdd.SingleScale(Vector128.Create(q), Vector128.Create(s));
+            for (int lane = 0; lane < 4; lane++)
+            {
+                float expected = MathF.FusedMultiplyAdd(q[lane], s[lane], s[lane]);
+                Check.SameBits(expected, got.GetElement(lane), $"lane {lane}: {q[lane]:R}·{s[lane]:R} + {s[lane]:R}");
+                Check.SameBits(expected, FusedMultiplyAdd.SingleScale(q[lane], s[lane]), $"{q[lane]:R}·{s[lane]:R} + {s[lane]:R}");
+            }
+        }
     }
 }

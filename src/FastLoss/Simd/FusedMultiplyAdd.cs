@@ -14,8 +14,11 @@ namespace FastLoss.Simd;
 /// so <c>s = (double)a·b + c</c> is the exact result rounded once to double. Rounding s to float then gives the
 /// correctly rounded fused result unless s is exactly halfway between two floats (the double rounding could
 /// have landed on that midpoint; it cannot cross it, rounding being monotonic) or lies in the float subnormal
-/// range (fewer float bits, other midpoints). Those rare cases go to <see cref="MathF.FusedMultiplyAdd"/>, the
-/// runtime's exact (if slow) software or hardware FMA. Double uses <see cref="Math.FusedMultiplyAdd"/>.
+/// range (fewer float bits, other midpoints). On a midpoint, s is the exact result when the double sum was exact
+/// (its error, from the two-sum, is zero: common, e.g. for sums of few significant bits), and otherwise the exact
+/// result lies on the error's side of it: s moved one double step that way rounds to float correctly. Only the
+/// subnormal range goes to <see cref="MathF.FusedMultiplyAdd"/>, the runtime's exact (if slow) software or
+/// hardware FMA. Double uses <see cref="Math.FusedMultiplyAdd"/>.
 /// </remarks>
 internal static class FusedMultiplyAdd
 {
@@ -40,7 +43,25 @@ internal static class FusedMultiplyAdd
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static float SingleRare(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    private static float SingleRare(float a, float b, float c)
+    {
+        double p = (double)a * b;
+        double s = p + c;
+        long bits = BitConverter.DoubleToInt64Bits(s);
+        long magnitude = bits & long.MaxValue;
+        if (magnitude < SmallestNormalFloatBits)
+        {
+            return MathF.FusedMultiplyAdd(a, b, c);
+        }
+        // A float midpoint: the two-sum's error says on which side of s the exact a·b + c lies.
+        double fromP = s - p;
+        double error = (p - (s - fromP)) + (c - fromP);
+        if (error == 0)
+        {
+            return (float)s;
+        }
+        return (float)BitConverter.Int64BitsToDouble(bits + ((error > 0) == (s > 0) ? 1 : -1));
+    }
 
     /// <summary>Fused a·b + c on four float lanes, correctly rounded, without an FMA instruction.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,6 +94,37 @@ internal static class FusedMultiplyAdd
             Single(a.GetElement(1), b.GetElement(1), c.GetElement(1)),
             Single(a.GetElement(2), b.GetElement(2), c.GetElement(2)),
             Single(a.GetElement(3), b.GetElement(3), c.GetElement(3)));
+
+    // The smallest normal float, 2^-126.
+    private const float SmallestNormalFloat = 1.17549435e-38f;
+
+    /// <summary>Fused q·s + s in float for s a normal power of two or zero, without an FMA instruction.</summary>
+    /// <remarks>
+    /// (1 + q)·s has the fused bits: 1 + q is rounded once, and a multiply by a power of two is exact while the
+    /// result is normal. A result in the subnormal range, where that would be a second rounding, takes
+    /// <see cref="Single(float, float, float)"/>. The general emulation would cost several times more here, and land on
+    /// a float midpoint in up to a quarter of the lanes (1 + q has few bits below a float's).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SingleScale(float q, float s)
+    {
+        float result = (1 + q) * s;
+        float magnitude = MathF.Abs(result);
+        return magnitude < SmallestNormalFloat && magnitude != 0 ? Single(q, s, s) : result;
+    }
+
+    /// <summary>Fused q·s + s on four float lanes for s a normal power of two or zero (see <see cref="SingleScale(float, float)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SingleScale(Vector128<float> q, Vector128<float> s)
+    {
+        Vector128<float> result = (Vector128<float>.One + q) * s;
+        Vector128<float> magnitude = Vector128.Abs(result);
+        if ((Vector128.LessThan(magnitude, Vector128.Create(SmallestNormalFloat)) & ~Vector128.Equals(magnitude, Vector128<float>.Zero)) != Vector128<float>.Zero)
+        {
+            return Single(q, s, s);
+        }
+        return result;
+    }
 
     /// <summary>Fused a·b + c on two double lanes, lane by lane with the runtime's exact FMA.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -57,6 +57,12 @@ internal interface IVec<TSelf, T>
     /// </summary>
     static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
 
+    /// <summary>
+    /// <c>q·s + s</c> rounded once, for <c>s</c> a normal power of two or zero (the last step of the exponentials,
+    /// 2^k·(1 + q)): <see cref="MultiplyAdd"/>'s bits, cheaper where it is emulated (see <see cref="FusedMultiplyAdd.SingleScale(float, float)"/>).
+    /// </summary>
+    static abstract TSelf MultiplyAddScale(TSelf q, TSelf s);
+
     /// <summary><c>a &gt; b ? a : b</c> per lane (so NaN in either, or equal values, give <paramref name="b"/>): x86's MAXPS.</summary>
     static abstract TSelf MaxSelect(TSelf a, TSelf b);
 

@@ -72,6 +72,8 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MultiplyAdd(Pair<TLow, T> a, Pair<TLow, T> b, Pair<TLow, T> c) => new(TLow.MultiplyAdd(a.A, b.A, c.A), TLow.MultiplyAdd(a.B, b.B, c.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> MultiplyAddScale(Pair<TLow, T> q, Pair<TLow, T> s) => new(TLow.MultiplyAddScale(q.A, s.A), TLow.MultiplyAddScale(q.B, s.B));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MaxSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MaxSelect(a.A, b.A), TLow.MaxSelect(a.B, b.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MinSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MinSelect(a.A, b.A), TLow.MinSelect(a.B, b.B));

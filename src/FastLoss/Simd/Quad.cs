@@ -117,6 +117,8 @@ internal struct Quad<TLow, T> : IVec<Quad<TLow, T>, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Quad<TLow, T> MultiplyAdd(Quad<TLow, T> a, Quad<TLow, T> b, Quad<TLow, T> c) => new(TLow.MultiplyAdd(a.A, b.A, c.A), TLow.MultiplyAdd(a.B, b.B, c.B), TLow.MultiplyAdd(a.C, b.C, c.C), TLow.MultiplyAdd(a.D, b.D, c.D));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Quad<TLow, T> MultiplyAddScale(Quad<TLow, T> q, Quad<TLow, T> s) => new(TLow.MultiplyAddScale(q.A, s.A), TLow.MultiplyAddScale(q.B, s.B), TLow.MultiplyAddScale(q.C, s.C), TLow.MultiplyAddScale(q.D, s.D));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Quad<TLow, T> Sqrt(Quad<TLow, T> value) => new(TLow.Sqrt(value.A), TLow.Sqrt(value.B), TLow.Sqrt(value.C), TLow.Sqrt(value.D));

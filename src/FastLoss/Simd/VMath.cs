@@ -166,7 +166,7 @@ internal static class VMath
             }
             TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, shortChain: true);
             TVec scale = ScaleFromShifted<TVec, T>(shifted);
-            return TVec.MultiplyAdd(qf, scale, scale);
+            return TVec.MultiplyAddScale(qf, scale);
         }
         // Double. Far below the subnormal range the result is 0. Computing it anyway (a product that underflows)
         // costs a microcode assist per instruction on x86, and masked lanes (−∞) are common in the kernels:
@@ -193,7 +193,7 @@ internal static class VMath
         TVec bias = TVec.CreateBits(127);
         TVec lowScale = TVec.ShiftLeftBits(TVec.AddBits(TVec.SubtractBits(kBits, j), bias), 23);
         TVec highScale = TVec.ShiftLeftBits(TVec.AddBits(j, bias), 23);
-        return TVec.MultiplyAdd(q, lowScale, lowScale) * highScale;
+        return TVec.MultiplyAddScale(q, lowScale) * highScale;
     }
 
     /// <summary>
@@ -214,7 +214,7 @@ internal static class VMath
             // MaxSelect(lo, x) is lo where x < lo and x otherwise, NaN included.
             TVec qf = ReduceFused<TVec, T>(TVec.MaxSelect(lo, x), out TVec shifted);
             TVec scale = ScaleFromShifted<TVec, T>(shifted);
-            return TVec.MultiplyAdd(qf, scale, scale);
+            return TVec.MultiplyAddScale(qf, scale);
         }
         TVec q = Reduce<TVec, T>(TVec.Select(TVec.LessThan(x, lo), lo, x), out TVec k);
         return (C<TVec, T>(1.0) + q) * PowerOfTwo<TVec, T>(k);

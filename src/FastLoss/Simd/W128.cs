@@ -80,6 +80,15 @@ internal struct W128<T> : IVec<W128<T>, T>
             : Unsafe.BitCast<Vector128<double>, W128<T>>(FusedMultiplyAdd.Double(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W128<T> MultiplyAddScale(W128<T> q, W128<T> s)
+    {
+        if (Fma.IsSupported || AdvSimd.IsSupported || typeof(T) == typeof(double))
+        {
+            return MultiplyAdd(q, s, s);
+        }
+        return Unsafe.BitCast<Vector128<float>, W128<T>>(FusedMultiplyAdd.SingleScale(q.V.As<T, float>(), s.V.As<T, float>()));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W128<T> MaxSelect(W128<T> a, W128<T> b)
     {
         if (Sse2.IsSupported)

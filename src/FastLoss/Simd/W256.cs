@@ -69,6 +69,9 @@ internal struct W256<T> : IVec<W256<T>, T>
     public static W256<T> MultiplyAdd(W256<T> a, W256<T> b, W256<T> c) => typeof(T) == typeof(float)
             ? Unsafe.BitCast<Vector256<float>, W256<T>>(Vector256.FusedMultiplyAdd(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>()))
             : Unsafe.BitCast<Vector256<double>, W256<T>>(Vector256.FusedMultiplyAdd(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
+    /// <inheritdoc cref="IVec{TSelf, T}.MultiplyAddScale"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W256<T> MultiplyAddScale(W256<T> q, W256<T> s) => MultiplyAdd(q, s, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W256<T> MaxSelect(W256<T> a, W256<T> b)
     {

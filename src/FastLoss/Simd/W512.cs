@@ -69,6 +69,9 @@ internal struct W512<T> : IVec<W512<T>, T>
     public static W512<T> MultiplyAdd(W512<T> a, W512<T> b, W512<T> c) => typeof(T) == typeof(float)
             ? Unsafe.BitCast<Vector512<float>, W512<T>>(Vector512.FusedMultiplyAdd(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>()))
             : Unsafe.BitCast<Vector512<double>, W512<T>>(Vector512.FusedMultiplyAdd(a.V.As<T, double>(), b.V.As<T, double>(), c.V.As<T, double>()));
+    /// <inheritdoc cref="IVec{TSelf, T}.MultiplyAddScale"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static W512<T> MultiplyAddScale(W512<T> q, W512<T> s) => MultiplyAdd(q, s, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static W512<T> MaxSelect(W512<T> a, W512<T> b) => typeof(T) == typeof(float)
         ? Unsafe.BitCast<Vector512<float>, W512<T>>(Avx512F.Max(a.V.As<T, float>(), b.V.As<T, float>()))

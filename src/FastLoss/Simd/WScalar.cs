@@ -85,6 +85,15 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
         return new(Unsafe.BitCast<double, T>(Math.FusedMultiplyAdd(Unsafe.BitCast<T, double>(a.V), Unsafe.BitCast<T, double>(b.V), Unsafe.BitCast<T, double>(c.V))));
     }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> MultiplyAddScale(WScalar<T> q, WScalar<T> s)
+    {
+        if (Fma.IsSupported || typeof(T) == typeof(double))
+        {
+            return MultiplyAdd(q, s, s);
+        }
+        return new(Unsafe.BitCast<float, T>(FusedMultiplyAdd.SingleScale(Unsafe.BitCast<T, float>(q.V), Unsafe.BitCast<T, float>(s.V))));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> MaxSelect(WScalar<T> a, WScalar<T> b) => a.V > b.V ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> MinSelect(WScalar<T> a, WScalar<T> b) => a.V < b.V ? a : b;
