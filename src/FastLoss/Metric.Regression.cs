@@ -47,7 +47,7 @@ public static partial class Metric
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static double MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Mean(predictions, targets, new Kernels.SquaredErrorOperator<double>());
+        => Mean(predictions, targets, new SquaredErrorOperator<double>());
 
     /// <summary>Root mean squared error, <c>√mean((p − t)²)</c>, in double (scikit-learn's <c>mean_squared_error(squared=False)</c>).</summary>
     /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
@@ -64,7 +64,7 @@ public static partial class Metric
     /// <inheritdoc cref="MeanSquaredError{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>
     public static double MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Mean(predictions, targets, new Kernels.AbsoluteErrorOperator<double>());
+        => Mean(predictions, targets, new AbsoluteErrorOperator<double>());
 
     /// <summary>
     /// Mean absolute percentage error, <c>mean(|t − p| / max(|t|, 2⁻⁵²))</c>, in double, as a fraction (scikit-learn's

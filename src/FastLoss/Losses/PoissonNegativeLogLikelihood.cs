@@ -90,6 +90,42 @@ public static partial class Loss
     }
 }
 
+public static partial class Shard
+{
+    /// <summary>The partial of one shard for <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>: the sum of its element losses.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logRates">The log-rates <c>x</c> of the shard.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the inputs.</param>
+    /// <returns>The shard's partial: the sum of its losses, and its element count as its weight.</returns>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static LossPartial PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new(Loss.PoissonNegativeLogLikelihoodForm(logRates, targets, default, Reduction.Sum, Form.Value), logRates.Length);
+
+    /// <summary>The partial of one shard for <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>, and the shard's part of the batch's gradient, fused.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logRates">The log-rates <c>x</c> of the shard.</param>
+    /// <param name="targets">The targets <c>t</c>, as many as the inputs.</param>
+    /// <param name="batchWeight">The whole batch's weight: the batch's element count; 1 for the gradient of the <c>Sum</c>. Positive and finite.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logRates</c> of the batch's loss, for this shard's elements: as long as <paramref name="logRates"/>, separate from the inputs or the very memory of <paramref name="logRates"/>.</param>
+    /// <returns>The shard's partial, as the value-only overload returns it.</returns>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/>, or <paramref name="batchWeight"/> is not positive and finite.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static LossPartial PoissonNegativeLogLikelihood<T>(ReadOnlySpan<T> logRates, ReadOnlySpan<T> targets, double batchWeight, Span<T> gradient)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new(Loss.PoissonNegativeLogLikelihoodForm(logRates, targets, gradient, Normalization.Shard(batchWeight), Form.Fused), logRates.Length);
+}
+
+public static partial class ObjectiveTerm
+{
+    /// <summary><paramref name="weight"/> · <see cref="Loss.PoissonNegativeLogLikelihood{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Reduction, bool, bool)"/> (the input is the log-rate).</summary>
+    public static ObjectiveTerm<T> PoissonNegativeLogLikelihood<T>(T weight) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new OperatorTerm<T, PoissonOperator<T>>("PoissonNegativeLogLikelihood", weight, new());
+}
+
 /// <summary>λ − t·log(λ + 1e-8) for a rate λ (PyTorch's log_input=False); gradient 1 − t/(λ + 1e-8).</summary>
 internal readonly struct PoissonRateOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -129,4 +165,19 @@ internal readonly struct StirlingOperator<T, TInner> : IPointwiseLoss<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
         => default(TInner).ValueAndGradient(x, y, w, scale, out gradient) + Stirling(y);
+}
+
+/// <summary>Poisson negative log-likelihood on log-rates: e^x − t·x; gradient e^x − t.</summary>
+internal readonly struct PoissonOperator<T> : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec Value<TVec>(TVec x, TVec y, TVec w) where TVec : struct, IVec<TVec, T> => VMath.Exp<TVec, T>(x) - y * x;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TVec ValueAndGradient<TVec>(TVec x, TVec y, TVec w, TVec scale, out TVec gradient) where TVec : struct, IVec<TVec, T>
+    {
+        TVec e = VMath.Exp<TVec, T>(x);
+        gradient = (e - y) * scale;
+        return e - y * x;
+    }
 }

@@ -229,3 +229,78 @@ public static partial class Loss
         return scaled / normalization.ValueDivisor(rows) / problem.LossScale;
     }
 }
+
+public static partial class Shard
+{
+    /// <summary>The partial of one shard of rows for softmax <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Reduction, ReadOnlySpan{T}, int, double)"/> with labels: the sum of its row losses.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The shard's rows of logits, row-major <c>[rows × classes]</c>.</param>
+    /// <param name="labels">One class index per row of the shard, in <c>[0, classes)</c>, or <paramref name="ignoreIndex"/>.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="classWeights">Optional weight per class (empty for none); none negative.</param>
+    /// <param name="ignoreIndex">A label value whose rows count for nothing (default −100).</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <returns>The shard's partial: the sum of its weighted row losses, and the summed class weight of its rows that count (as <see cref="LabelWeight{T}"/>) as its weight.</returns>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Reduction, ReadOnlySpan{T}, int, double)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Reduction, ReadOnlySpan{T}, int, double)"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static LossPartial CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes,
+        ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double sum = Loss.CrossEntropyLabelsForm(logits, labels, classes, default, Reduction.Sum, classWeights, ignoreIndex, labelSmoothing, Form.Value, out CompensatedSum weight);
+        return new LossPartial(sum, weight);
+    }
+
+    /// <summary>The partial of one shard of rows for softmax cross-entropy with labels, and the shard's part of the batch's gradient, fused.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The shard's rows of logits, row-major <c>[rows × classes]</c>.</param>
+    /// <param name="labels">One class index per row of the shard, in <c>[0, classes)</c>, or <paramref name="ignoreIndex"/>.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="batchWeight">The whole batch's weight: the merged <see cref="LabelWeight{T}"/> of all shards (without class weights, the count of the batch's rows that are not ignored); 1 for the gradient of the <c>Sum</c>. Positive and finite.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logits</c> of the batch's loss for this shard's rows (0 on ignored rows): as long as <paramref name="logits"/>, separate from it or the very same memory.</param>
+    /// <param name="classWeights">Optional weight per class (empty for none); none negative.</param>
+    /// <param name="ignoreIndex">A label value whose rows count for nothing (default −100).</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <returns>The shard's partial, as the value-only overload returns it.</returns>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Span{T}, Reduction, ReadOnlySpan{T}, int, double)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, int, Span{T}, Reduction, ReadOnlySpan{T}, int, double)"/>, or <paramref name="batchWeight"/> is not positive and finite.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static LossPartial CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, double batchWeight, Span<T> gradient,
+        ReadOnlySpan<T> classWeights = default, int ignoreIndex = -100, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        double sum = Loss.CrossEntropyLabelsForm(logits, labels, classes, gradient, Normalization.Shard(batchWeight), classWeights, ignoreIndex, labelSmoothing, Form.Fused, out CompensatedSum weight);
+        return new LossPartial(sum, weight);
+    }
+
+    /// <summary>The partial of one shard of rows for softmax <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, Reduction, double)"/> with target probabilities: the sum of its row losses.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The shard's rows of logits, row-major <c>[rows × classes]</c>.</param>
+    /// <param name="targets">The shard's target probabilities, same shape.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <returns>The shard's partial: the sum of its row losses, and its row count as its weight.</returns>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, Reduction, double)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, Reduction, double)"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static LossPartial CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new(Loss.CrossEntropySoftForm(logits, targets, classes, default, Reduction.Sum, labelSmoothing, Form.Value), logits.Length / classes);
+
+    /// <summary>The partial of one shard of rows for softmax cross-entropy with target probabilities, and the shard's part of the batch's gradient, fused.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="logits">The shard's rows of logits, row-major <c>[rows × classes]</c>.</param>
+    /// <param name="targets">The shard's target probabilities, same shape.</param>
+    /// <param name="classes">The number of classes (columns).</param>
+    /// <param name="batchWeight">The whole batch's weight: its row count; 1 for the gradient of the <c>Sum</c>. Positive and finite.</param>
+    /// <param name="gradient">Receives <c>∂loss/∂logits</c> of the batch's loss for this shard's rows: as long as <paramref name="logits"/>, separate from the inputs or the very memory of <paramref name="logits"/>.</param>
+    /// <param name="labelSmoothing">ε in [0, 1].</param>
+    /// <returns>The shard's partial, as the value-only overload returns it.</returns>
+    /// <exception cref="ArgumentException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, Span{T}, Reduction, double)"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As in <see cref="Loss.CrossEntropy{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, int, Span{T}, Reduction, double)"/>, or <paramref name="batchWeight"/> is not positive and finite.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
+    public static LossPartial CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int classes, double batchWeight, Span<T> gradient, double labelSmoothing = 0)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => new(Loss.CrossEntropySoftForm(logits, targets, classes, gradient, Normalization.Shard(batchWeight), labelSmoothing, Form.Fused), logits.Length / classes);
+}
