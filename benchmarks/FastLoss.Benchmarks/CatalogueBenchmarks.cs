@@ -7,7 +7,7 @@ using FastLoss.PathProbe;
 namespace FastLoss.Benchmarks;
 
 /// <summary>
-/// Every loss of the wider catalogue's registry (<see cref="Catalogue"/>, which the tests and the path probe also
+/// Every loss of the registry (<see cref="Catalogue"/>, which the tests and the path probe also
 /// enumerate), without any code of its own here: the registry's run of that loss — value, fused and per-element or
 /// per-row forms, Mean and Sum, float and double — over about 64K generated elements. A loss added to the registry
 /// appears here. The speed targets against TensorPrimitives are in <see cref="MoreLosses"/>.

@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace FastLoss.PathProbe;
 
-/// <summary>One case of TestData/pytorch-more-losses.jsonl.gz, its numbers in <typeparamref name="T"/>.</summary>
+/// <summary>One case of TestData/pytorch-more-losses.jsonl.gz or TestData/pytorch-losses*.jsonl.gz, its numbers in <typeparamref name="T"/>.</summary>
 public sealed class GoldenCase<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public required string Loss { get; init; }
@@ -22,11 +22,36 @@ public sealed class GoldenCase<T> where T : unmanaged, IBinaryFloatingPointIeee7
     public T[] Targets => Target.EnumerateArray().Select(e => T.CreateTruncating(e.GetDouble())).ToArray();
     public int[] Labels => Target.EnumerateArray().Select(e => e.GetInt32()).ToArray();
     public double Param(string name, double fallback) => Params.TryGetProperty(name, out JsonElement v) ? v.GetDouble() : fallback;
-    public bool Flag(string name) => Params.TryGetProperty(name, out JsonElement v) && v.GetBoolean();
+    public bool Flag(string name, bool fallback = false) => Params.TryGetProperty(name, out JsonElement v) ? v.GetBoolean() : fallback;
+    /// <summary>A parameter that may be absent (then null).</summary>
+    public T? Optional(string name) => Params.TryGetProperty(name, out JsonElement v) ? T.CreateTruncating(v.GetDouble()) : null;
+    /// <summary>The per-element weights, or none.</summary>
+    public T[] Weights => Inputs.TryGetValue("weight", out T[]? w) ? w : [];
 
     public static GoldenCase<T> From(JsonElement c)
     {
         static T[] Array(JsonElement e) => e.EnumerateArray().Select(x => T.CreateTruncating(x.GetDouble())).ToArray();
+        if (!c.TryGetProperty("inputs", out _))
+        {
+            // TestData/pytorch-losses*.jsonl.gz (the first seventeen losses): one input, its gradient, optional weights.
+            Dictionary<string, T[]> inputs = new() { ["input"] = Array(c.GetProperty("input")) };
+            if (c.TryGetProperty("weight", out JsonElement weight) && weight.ValueKind == JsonValueKind.Array)
+            {
+                inputs["weight"] = Array(weight);
+            }
+            return new()
+            {
+                Loss = c.GetProperty("loss").GetString()!,
+                Reduction = c.GetProperty("reduction").GetString() == "mean" ? Reduction.Mean : Reduction.Sum,
+                Params = c.GetProperty("params"),
+                Columns = c.TryGetProperty("shape", out JsonElement s) && s.ValueKind == JsonValueKind.Array ? s[1].GetInt32() : 0,
+                Inputs = inputs,
+                Target = c.GetProperty("target"),
+                ClassWeights = c.TryGetProperty("class_weights", out JsonElement cw) && cw.ValueKind == JsonValueKind.Array ? Array(cw) : [],
+                Value = c.GetProperty("value").GetDouble(),
+                Gradients = new() { ["input"] = c.GetProperty("gradient").EnumerateArray().Select(e => e.GetDouble()).ToArray() },
+            };
+        }
         return new()
         {
             Loss = c.GetProperty("loss").GetString()!,
@@ -43,12 +68,12 @@ public sealed class GoldenCase<T> where T : unmanaged, IBinaryFloatingPointIeee7
 }
 
 /// <summary>
-/// The registry of the wider catalogue's losses: each entry runs its loss on a golden case (by the file's name of the
+/// The registry of the losses (the wider catalogue's here, the first seventeen's in Catalogue.First.cs): each entry runs its loss on a golden case (by the file's name of the
 /// loss) and on generated inputs (<see cref="Entry.Setup"/>), which the golden tests, the determinism tests across every
 /// path (and the path probe's catalogue hash), the allocation tests and the bad-input tests all enumerate. A new loss adds its file in src/FastLoss/Losses
 /// and one entry here.
 /// </summary>
-public static class Catalogue
+public static partial class Catalogue
 {
     /// <summary>A loss of the catalogue.</summary>
     public sealed class Entry
@@ -77,7 +102,7 @@ public static class Catalogue
     }
 
     /// <summary>The entries by the golden file's name of the loss.</summary>
-    public static readonly IReadOnlyDictionary<string, Entry> Golden = Entries().ToDictionary(e => e.Name);
+    public static readonly IReadOnlyDictionary<string, Entry> Golden = Entries().Concat(FirstEntries()).ToDictionary(e => e.Name);
 
     public static IEnumerable<Entry> All => Golden.Values;
 
@@ -161,8 +186,8 @@ public static class Catalogue
             ("targets", g => Loss.MeanSquaredLogarithmicError<float>([1, 0], [1, -2], g.AsSpan(0, 2))));
 
         yield return Make("poisson_nll",
-            (c, g) => Loss.PoissonNegativeLogLikelihood<float>(c.Inputs["input"], c.Targets, g["input"], c.Reduction, logInput: c.Flag("log_input"), full: c.Flag("full")),
-            (c, g) => Loss.PoissonNegativeLogLikelihood<double>(c.Inputs["input"], c.Targets, g["input"], c.Reduction, logInput: c.Flag("log_input"), full: c.Flag("full")),
+            (c, g) => Loss.PoissonNegativeLogLikelihood<float>(c.Inputs["input"], c.Targets, g["input"], c.Reduction, logInput: c.Flag("log_input", true), full: c.Flag("full")),
+            (c, g) => Loss.PoissonNegativeLogLikelihood<double>(c.Inputs["input"], c.Targets, g["input"], c.Reduction, logInput: c.Flag("log_input", true), full: c.Flag("full")),
             (r, n) =>
             {
                 Action<List<long>>[] runs = new[] { (true, true), (false, false), (false, true) }.Select(((bool LogInput, bool Full) o) =>

@@ -4,7 +4,7 @@ namespace FastLoss.PathProbe;
 
 /// <summary>
 /// The child process of the tests. No arguments: the instruction-set path the runtime allows, the hash of
-/// <see cref="Workload"/> and that of the wider catalogue (<see cref="Workload.CatalogueHash"/>). <c>label-race N</c>: <see cref="LabelRace"/> with N calls per shape.
+/// <see cref="Workload"/> and that of the registry's losses (<see cref="Workload.CatalogueHash"/>). <c>label-race N</c>: <see cref="LabelRace"/> with N calls per shape.
 /// <c>parallel-allocation N</c>: <see cref="ParallelAllocation"/> over N measured rounds. <c>catalogue</c>: each
 /// catalogue entry's hash.
 /// </summary>

@@ -12,7 +12,7 @@ namespace FastLoss.PathProbe;
 public static class Workload
 {
     /// <summary>
-    /// The hash of every entry of <see cref="Catalogue"/> (the wider catalogue) on its generated inputs at several sizes:
+    /// The hash of every entry of <see cref="Catalogue"/> (every loss) on its generated inputs at several sizes:
     /// a hash of its own, so that <see cref="Hash"/> stays the proof that the first seventeen losses keep their bits.
     /// </summary>
     public static string CatalogueHash()

@@ -7,8 +7,8 @@ using Xunit;
 namespace FastLoss.Tests;
 
 /// <summary>
-/// The wider catalogue's losses through their registry (<see cref="Catalogue"/>): bad input, allocation, in-place
-/// gradients and extreme inputs. (Golden cases: <see cref="MoreGoldenTests"/>; every path: the catalogue hash in
+/// Every loss through the registry (<see cref="Catalogue"/>): bad input, allocation, in-place
+/// gradients and extreme inputs. (Golden cases: <see cref="GoldenTests"/> and <see cref="MoreGoldenTests"/>; every path: the catalogue hash in
 /// <see cref="DeterminismTests"/> and the path probe.)
 /// </summary>
 public class CatalogueTests

@@ -5,13 +5,15 @@ using System.IO.Compression;
 using System.Linq;
 using System.Numerics;
 using System.Text.Json;
+using FastLoss.PathProbe;
 using Xunit;
 
 namespace FastLoss.Tests;
 
 /// <summary>
 /// The 796 conformance cases computed by PyTorch (TestData/pytorch-losses.jsonl.gz), and the cases made since with
-/// TestData/generate_pytorch_cases.py, for float and double at the tolerances of TestData/README.md.
+/// TestData/generate_pytorch_cases.py, for float and double at the tolerances of TestData/README.md; run through the
+/// losses' registry (<see cref="Catalogue"/>).
 /// </summary>
 public class GoldenTests
 {
@@ -38,7 +40,9 @@ public class GoldenTests
     {
         Dictionary<string, JsonElement> shipped = GoldenFile.Load(Shipped);
         Assert.Equal(796, shipped.Count);
-        Assert.Equal(17, shipped.Values.Select(c => c.GetProperty("loss").GetString()).Distinct().Count());
+        string[] losses = shipped.Values.Select(c => c.GetProperty("loss").GetString()!).Distinct().ToArray();
+        Assert.Equal(17, losses.Length);
+        Assert.All(losses, loss => Assert.True(Catalogue.Golden.ContainsKey(loss), $"no registry entry runs {loss}"));
         Assert.True(Cases.Value.Count > shipped.Count, "the generated cases (pytorch-losses-*.jsonl.gz) are not in TestData");
     }
 
@@ -50,48 +54,11 @@ public class GoldenTests
     [MemberData(nameof(Ids))]
     public void DoublePrecision(string id) => Verify<double>(Cases.Value[id], 1e-10);
 
-    private static T[] Array<T>(JsonElement e) where T : IBinaryFloatingPointIeee754<T>
-        => e.EnumerateArray().Select(x => T.CreateTruncating(x.GetDouble())).ToArray();
-
     private static void Verify<T>(JsonElement c, double tolerance) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        string loss = c.GetProperty("loss").GetString()!;
-        Reduction reduction = c.GetProperty("reduction").GetString() == "mean" ? Reduction.Mean : Reduction.Sum;
-        JsonElement p = c.GetProperty("params");
-        double Param(string name, double fallback) => p.TryGetProperty(name, out JsonElement v) ? v.GetDouble() : fallback;
-        T[] x = Array<T>(c.GetProperty("input"));
-        JsonElement target = c.GetProperty("target");
-        T[] w = c.TryGetProperty("weight", out JsonElement we) ? Array<T>(we) : [];
-        T[] cw = c.TryGetProperty("class_weights", out JsonElement cwe) ? Array<T>(cwe) : [];
-        int classes = c.TryGetProperty("shape", out JsonElement shape) ? shape[1].GetInt32() : 0;
-        int[] Labels() => target.EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        T[] Targets() => Array<T>(target);
-        T Scalar(double v) => T.CreateTruncating(v);
-        T[] g = new T[x.Length];
-        T value = loss switch
-        {
-            "mse" => Loss.MeanSquaredError<T>(x, Targets(), g, reduction),
-            "mae" => Loss.MeanAbsoluteError<T>(x, Targets(), g, reduction),
-            "rmse" => Loss.RootMeanSquaredError<T>(x, Targets(), g),
-            "huber" => Loss.Huber<T>(x, Targets(), g, Scalar(Param("delta", 1)), reduction),
-            "smooth_l1" => Loss.SmoothL1<T>(x, Targets(), g, Scalar(Param("beta", 1)), reduction),
-            "log_cosh" => Loss.LogCosh<T>(x, Targets(), g, reduction),
-            "quantile" => Loss.Quantile<T>(x, Targets(), g, Scalar(Param("quantile", 0.5)), reduction),
-            "poisson_nll" => Loss.PoissonNegativeLogLikelihood<T>(x, Targets(), g, reduction),
-            "bce" => Loss.BinaryCrossEntropy<T>(x, Targets(), g, reduction, weights: w),
-            "bce_logits" => Loss.BinaryCrossEntropyWithLogits<T>(x, Targets(), g, reduction, weights: w,
-                positiveWeight: p.TryGetProperty("pos_weight", out JsonElement pw) ? Scalar(pw.GetDouble()) : null),
-            "hinge" => Loss.Hinge<T>(x, Targets(), g, reduction),
-            "squared_hinge" => Loss.SquaredHinge<T>(x, Targets(), g, reduction),
-            "focal" => Loss.SigmoidFocal<T>(x, Targets(), g, reduction, alpha: Param("alpha", 0.25), gamma: Param("gamma", 2)),
-            "cross_entropy" => Loss.CrossEntropy<T>(x, Labels(), classes, g, reduction, classWeights: cw,
-                ignoreIndex: (int)Param("ignore_index", -100), labelSmoothing: Param("label_smoothing", 0)),
-            "cross_entropy_soft" => Loss.CrossEntropy<T>(x, Targets(), classes, g, reduction, labelSmoothing: Param("label_smoothing", 0)),
-            "nll" => Loss.NegativeLogLikelihood<T>(x, Labels(), classes, g, reduction, classWeights: cw, ignoreIndex: (int)Param("ignore_index", -100)),
-            "kl_div" => Loss.KullbackLeiblerDivergence<T>(x, Targets(), classes, g, reduction,
-                logTarget: p.TryGetProperty("log_target", out JsonElement lt) && lt.GetBoolean()),
-            _ => throw new InvalidOperationException($"unmapped loss {loss}"),
-        };
+        GoldenCase<T> golden = GoldenCase<T>.From(c);
+        T[] g = new T[golden.Inputs["input"].Length];
+        T value = Catalogue.Golden[golden.Loss].Run(golden, new Dictionary<string, T[]> { ["input"] = g });
         string id = c.GetProperty("id").GetString()!;
         double want = c.GetProperty("value").GetDouble();
         Check.Close(want, Check.D(value), tolerance * Math.Max(1, Math.Abs(want)), $"{id} {typeof(T).Name} value");
