@@ -218,15 +218,15 @@ internal static class RowDriver
         where TVec : struct, IVec<TVec, T>
         where TTerms : struct, IRowTerms<T>
     {
-        nuint chunk = (nuint)PointwiseDriver.Lanes<T>(), block = 4 * chunk;
-        int count = TTerms.Count;
-        TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
-        TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
         if (TTerms.Expensive)
         {
             ExpensivePart<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums, ref result);
             return;
         }
+        nuint chunk = (nuint)PointwiseDriver.Lanes<T>(), block = 4 * chunk;
+        int count = TTerms.Count;
+        TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
+        TVec l3 = default, h3 = default, l4 = default, h4 = default, l5 = default, h5 = default;
         for (nuint b = 0; b < whole; b += block)
         {
             nuint i = b + (nuint)part;

@@ -61,6 +61,7 @@ public static partial class Loss
 
     /// <summary>Dice (<typeparamref name="TTversky"/> = <see cref="No"/>) or Tversky: the row sums, each row's finish, its gradient pass.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit] // the stored sums (up to 12 KB) are each written before they are read: not zeroed per call
     internal static double OverlapForm<T, TTversky>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, int rowLength, Span<T> output,
         Normalization normalization, double alpha, double beta, double smooth, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
