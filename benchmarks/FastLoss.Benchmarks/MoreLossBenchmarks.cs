@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using FastLoss.Simd;
 
 namespace FastLoss.Benchmarks;
 
@@ -437,39 +438,29 @@ public class MoreLosses : ISized
     /// on the machine: a target above it is out of reach.
     /// </summary>
     [Benchmark]
-    public float Roofline()
+    public float Roofline() => Vector512.IsHardwareAccelerated ? Roofline<W512<float>>()
+        : Vector256.IsHardwareAccelerated ? Roofline<W256<float>>()
+        : Roofline<W128<float>>();
+
+    /// <summary>The roofline's loop on vectors <typeparamref name="TVec"/> (FastLoss's own hardware vectors: plain loads, adds and stores).</summary>
+    private float Roofline<TVec>() where TVec : struct, IVec<TVec, float>
     {
-        int n = _a.Length;
         (int inputs, int outputs) = Traffic(Loss);
         ref float x0 = ref _a[0], x1 = ref _b[0], x2 = ref _c[0];
         ref float y0 = ref _ga[0], y1 = ref _gb[0], y2 = ref _gc[0];
-        if (Vector512.IsHardwareAccelerated)
+        nuint n = (nuint)_a.Length, width = (nuint)TVec.Count;
+        TVec total = default;
+        for (nuint i = 0; i + width <= n; i += width)
         {
-            Vector512<float> total = Vector512<float>.Zero;
-            for (nuint i = 0; i + 16 <= (nuint)n; i += 16)
-            {
-                Vector512<float> s = Vector512.LoadUnsafe(ref x0, i);
-                if (inputs > 1) { s += Vector512.LoadUnsafe(ref x1, i); }
-                if (inputs > 2) { s += Vector512.LoadUnsafe(ref x2, i); }
-                total += s;
-                s.StoreUnsafe(ref y0, i);
-                if (outputs > 1) { s.StoreUnsafe(ref y1, i); }
-                if (outputs > 2) { s.StoreUnsafe(ref y2, i); }
-            }
-            return Vector512.Sum(total);
+            TVec s = TVec.Load(ref x0, i);
+            if (inputs > 1) { s += TVec.Load(ref x1, i); }
+            if (inputs > 2) { s += TVec.Load(ref x2, i); }
+            total += s;
+            TVec.Store(s, ref y0, i);
+            if (outputs > 1) { TVec.Store(s, ref y1, i); }
+            if (outputs > 2) { TVec.Store(s, ref y2, i); }
         }
-        Vector<float> sum = Vector<float>.Zero;
-        for (nuint i = 0; i + (nuint)Vector<float>.Count <= (nuint)n; i += (nuint)Vector<float>.Count)
-        {
-            Vector<float> s = Vector.LoadUnsafe(ref x0, i);
-            if (inputs > 1) { s += Vector.LoadUnsafe(ref x1, i); }
-            if (inputs > 2) { s += Vector.LoadUnsafe(ref x2, i); }
-            sum += s;
-            s.StoreUnsafe(ref y0, i);
-            if (outputs > 1) { s.StoreUnsafe(ref y1, i); }
-            if (outputs > 2) { s.StoreUnsafe(ref y2, i); }
-        }
-        return Vector.Sum(sum);
+        return TVec.ReduceSum(total);
     }
 
     [Benchmark]
