@@ -353,6 +353,7 @@ internal static partial class PointwiseDriver
             // A cheap operator's whole blocks: each lane's four terms straight into its block sum (no buffer to store
             // and reload them; four inlined copies of the operator). The same lane operations in the same order.
             nuint whole = n / block * block, chunk = (nuint)lanes;
+            ref double laneSums = ref MemoryMarshal.GetReference(sums);
             for (; start < whole; start += block)
             {
                 for (nuint j = 0; j < chunk; j++)
@@ -362,7 +363,7 @@ internal static partial class PointwiseDriver
                     T b = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + chunk, in op, scale, rho);
                     T c = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 2 * chunk, in op, scale, rho);
                     T d = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 3 * chunk, in op, scale, rho);
-                    sums[(int)j] += BlockSum(a, b, c, d);
+                    Unsafe.Add(ref laneSums, j) += BlockSum(a, b, c, d);
                 }
             }
         }
