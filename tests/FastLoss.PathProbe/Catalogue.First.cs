@@ -159,7 +159,7 @@ public static partial class Catalogue
             (r, n) =>
             {
                 // Narrow rows (the transposed blocks) and long ones (the three passes over a row).
-                Action<List<long>>[] runs = new[] { 10, 301 }.Select(classes => LabelRows(r, n, classes,
+                Action<List<long>>[] runs = new[] { 10, 301 }.Select(classes => LabelRows(r, n, classes, 5,
                     (x, l, k, red) => Loss.CrossEntropy<float>(x, l, k, red), (x, l, k, g, red, w) => Loss.CrossEntropy<float>(x, l, k, g, red, w, labelSmoothing: 0.1),
                     (x, l, k, o, w) => Loss.CrossEntropyPerRow<float>(x, l, k, o, w),
                     (x, l, k, g, red, w) => Loss.CrossEntropy<double>(x, l, k, g, red, w, labelSmoothing: 0.1))).ToArray();
@@ -213,7 +213,7 @@ public static partial class Catalogue
         yield return Make("nll",
             (c, g) => Loss.NegativeLogLikelihood<float>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Reduction, c.ClassWeights, (int)c.Param("ignore_index", -100)),
             (c, g) => Loss.NegativeLogLikelihood<double>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Reduction, c.ClassWeights, (int)c.Param("ignore_index", -100)),
-            (r, n) => LabelRows(r, n, 37,
+            (r, n) => LabelRows(r, n, 37, 5,
                 (x, l, k, red) => Loss.NegativeLogLikelihood<float>(x, l, k, red), (x, l, k, g, red, w) => Loss.NegativeLogLikelihood<float>(x, l, k, g, red, w),
                 (x, l, k, o, w) => Loss.NegativeLogLikelihoodPerRow<float>(x, l, k, o, w),
                 (x, l, k, g, red, w) => Loss.NegativeLogLikelihood<double>(x, l, k, g, red, w)),
@@ -271,12 +271,12 @@ public static partial class Catalogue
     }
 
     /// <summary>A loss over rows with integer labels (one ignored) and class weights: value, fused and per-row, Mean and Sum, float and double.</summary>
-    private static Action<List<long>> LabelRows(Random r, int n, int classes,
+    private static Action<List<long>> LabelRows(Random r, int n, int classes, double scale,
         Func<float[], int[], int, Reduction, float> valueF, Func<float[], int[], int, float[], Reduction, float[], float> fusedF, Action<float[], int[], int, float[], float[]> perF,
         Func<double[], int[], int, double[], Reduction, double[], double> fusedD)
     {
         int rows = Math.Max(2, n / classes);
-        float[] x = Normal(r, rows * classes, 5), w = Uniform(r, classes, 0, 2), g = new float[x.Length], per = new float[rows];
+        float[] x = Normal(r, rows * classes, scale), w = Uniform(r, classes, 0, 2), g = new float[x.Length], per = new float[rows];
         int[] labels = Labels(r, rows, classes);
         labels[1] = -100;
         double[] xd = D(x), wd = D(w), gd = new double[x.Length];

@@ -406,27 +406,10 @@ public static partial class Catalogue
         yield return Make("cross_entropy_z",
             (c, g) => Loss.CrossEntropy<float>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Param("z_loss", 0), c.Reduction),
             (c, g) => Loss.CrossEntropy<double>(c.Inputs["input"], c.Labels, c.Columns, g["input"], c.Param("z_loss", 0), c.Reduction),
-            (r, n) =>
-            {
-                int classes = 53, rows = Math.Max(2, n / classes);
-                float[] x = Normal(r, rows * classes, 10), w = Uniform(r, classes, 0, 2), g = new float[x.Length], per = new float[rows];
-                int[] labels = Labels(r, rows, classes);
-                labels[1] = -100;
-                double[] xd = D(x), wd = D(w), gd = new double[x.Length];
-                return bits =>
-                {
-                    foreach (Reduction red in Reductions)
-                    {
-                        Add(bits, Loss.CrossEntropy<float>(x, labels, classes, 1e-3, red));
-                        Add(bits, Loss.CrossEntropy<float>(x, labels, classes, g, 1e-3, red, w, labelSmoothing: 0.1));
-                        Add(bits, g);
-                        Add(bits, Loss.CrossEntropy<double>(xd, labels, classes, gd, 1e-3, red, wd, labelSmoothing: 0.1));
-                        Add(bits, gd);
-                    }
-                    Loss.CrossEntropyPerRow<float>(x, labels, classes, per, 1e-3, w);
-                    Add(bits, per);
-                };
-            },
+            (r, n) => LabelRows(r, n, 53, 10,
+                (x, l, k, red) => Loss.CrossEntropy<float>(x, l, k, 1e-3, red), (x, l, k, g, red, w) => Loss.CrossEntropy<float>(x, l, k, g, 1e-3, red, w, labelSmoothing: 0.1),
+                (x, l, k, o, w) => Loss.CrossEntropyPerRow<float>(x, l, k, o, 1e-3, w),
+                (x, l, k, g, red, w) => Loss.CrossEntropy<double>(x, l, k, g, 1e-3, red, w, labelSmoothing: 0.1)),
             ("zLoss", g => Loss.CrossEntropy<float>([1, 2], [1], 2, g.AsSpan(0, 2), -1.0)),
             ("labels", g => Loss.CrossEntropy<float>([1, 2], [5], 2, g.AsSpan(0, 2), 1e-4)),
             ("labelSmoothing", g => Loss.CrossEntropy<float>([1, 2], [1], 2, g.AsSpan(0, 2), 1e-4, labelSmoothing: 2)));

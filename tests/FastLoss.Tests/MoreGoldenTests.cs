@@ -35,7 +35,8 @@ public class MoreGoldenTests
     [MemberData(nameof(Ids))]
     public void DoublePrecision(string id) => Verify<double>(Cases.Value[id], 1e-10);
 
-    private static void Verify<T>(JsonElement c, double tolerance) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    /// <summary>Runs a case of either PyTorch file through the registry and checks its value and every gradient at <paramref name="tolerance"/> (TestData/README.md).</summary>
+    internal static void Verify<T>(JsonElement c, double tolerance) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         string id = c.GetProperty("id").GetString()!;
         GoldenCase<T> golden = GoldenCase<T>.From(c);
