@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using FastLoss.Kernels;
 using FastLoss.PathProbe;
@@ -69,6 +70,57 @@ public class DeterminismTests
             Check.SameBits(v0, v, $"{loss.Name} {typeof(T).Name} n={n} on {path}");
             Check.SameBits<T>(g0, g, $"{loss.Name} {typeof(T).Name} n={n} gradient on {path}");
         });
+    }
+
+    [Fact]
+    public void EveryPathGivesBitIdenticalLongRowCrossEntropy()
+    {
+        // Long rows (past the transposed blocks' 32 classes) with and without a partial last chunk and over several
+        // groups of 16 chunks, labels and soft targets, smoothing, class weights with a zero and an infinite one
+        // (∞·0 in the partial chunk's masked lanes), gradients separate and in place: each path its own loop (the
+        // scalar path one element at a time), the same lanes in the same order.
+        foreach (int classes in new[] { 33, 47, 64, 257, 1000, 4099 })
+        {
+            LongRows<float>(classes);
+            LongRows<double>(classes);
+        }
+    }
+
+    private static void LongRows<T>(int classes) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        const int rows = 3;
+        Random rng = new(classes);
+        T[] x = Enumerable.Range(0, rows * classes).Select(_ => T.CreateTruncating(rng.NextDouble() * 16 - 8)).ToArray();
+        T[] soft = Enumerable.Range(0, rows * classes).Select(_ => T.CreateTruncating(rng.NextDouble() / classes * 2)).ToArray();
+        int[] labels = [0, classes - 1, classes / 2];
+        // The infinite weight at the first column of the partial last chunk (64 bytes from the row's end), a lane the
+        // chunk masks out.
+        int infinite = classes - 64 / Unsafe.SizeOf<T>();
+        T[] weights = Enumerable.Range(0, classes).Select(c => c == 1 ? T.Zero : c == infinite ? T.PositiveInfinity : T.CreateTruncating(0.5 + rng.NextDouble())).ToArray();
+        foreach ((bool useSoft, bool weighted, double smoothing) in new[] { (false, false, 0.0), (false, true, 0.0), (false, false, 0.1), (false, true, 0.1), (true, false, 0.0), (true, false, 0.1) })
+        {
+            foreach (bool inPlace in new[] { false, true })
+            {
+                T[]? g0 = null;
+                T v0 = T.Zero;
+                EveryPath.Run(path =>
+                {
+                    T[] g = inPlace ? (T[])x.Clone() : new T[x.Length];
+                    T[] input = inPlace ? g : x;
+                    T v = useSoft
+                        ? Loss.CrossEntropy<T>(input, soft, classes, g, labelSmoothing: smoothing)
+                        : Loss.CrossEntropy<T>(input, labels, classes, g, classWeights: weighted ? weights : default, labelSmoothing: smoothing);
+                    string what = $"{typeof(T).Name} {classes} classes soft={useSoft} weighted={weighted} smoothing={smoothing} inPlace={inPlace} on {path}";
+                    if (g0 is null)
+                    {
+                        (g0, v0) = (g, v);
+                        return;
+                    }
+                    Check.SameBits(v0, v, what);
+                    Check.SameBits<T>(g0, g, what + " gradient");
+                });
+            }
+        }
     }
 
     [Fact]

@@ -975,6 +975,11 @@ internal static class CrossEntropyKernel
         }
         mv = TVec.MaxSelect(TVec.MaxSelect(m2, mv), TVec.MaxSelect(m3, m1));
         sums.Max = TVec.ReduceMax(mv);
+        if (IsScalarPath<T, TVec>())
+        {
+            ScalarLongRowSums<T, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, ref sums);
+            return;
+        }
         TVec m = TVec.Create(sums.Max);
 
         // Flags in locals: read through `k` they would be reloaded after every store to the gradient row.
@@ -1171,6 +1176,12 @@ internal static class CrossEntropyKernel
         int tailStart = classes - lanes;
         int tailFrom = full * lanes - tailStart;
         bool hasTail = classes % lanes != 0;
+        if (IsScalarPath<T, TVec>())
+        {
+            GetGradientConstants<T, WScalar<T>, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out WScalar<T> ks, out WScalar<T> bs);
+            ScalarLongRowGradient<T, TSoft, TWeights>(ref t, ref w, ref g, in k, ks, bs);
+            return;
+        }
         GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
         nuint end = (nuint)(full * lanes);
         for (nuint offset = 0; offset < end; offset += width)
@@ -1190,6 +1201,135 @@ internal static class CrossEntropyKernel
                 // Lanes before the tail's start are already gradients: keep them.
                 TVec.Store(TVec.Select(TVec.LaneMask(tailFrom - p, lanes - p), gv, stored), ref g, offset);
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether <typeparamref name="TVec"/> is the scalar path's logical vector (<see cref="Dispatch.CrossEntropyScaled"/>:
+    /// 16 or 8 single lanes), whose long rows run one element at a time (<see cref="ScalarLongRowSums"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsScalarPath<T, TVec>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>);
+
+    /// <summary>
+    /// Pass 2 of a long row on the scalar path, one element at a time: the sums of <see cref="LongRowMaximumAndSum"/>
+    /// with the same lanes in the same order (element c of a full chunk in lane c mod L, the tail chunk's first, each
+    /// lane's Σ e in T over groups of 16 chunks, then into its double lane; the other sums in T), its L lanes in a
+    /// small buffer. The logical vector emulated with single lanes spent half its time in calls: its exponential
+    /// exhausted the JIT's inlining budget.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void ScalarLongRowSums<T, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, scoped in RowConstants<T> k, ref RowSums<T> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        int classes = k.Classes;
+        int lanes = Lanes<T>();
+        int full = classes / lanes;
+        int tailStart = classes - lanes;
+        int tailFrom = full * lanes - tailStart;
+        bool secondSum = TSoft.Value || k.Smoothing != 0;
+        bool writes = k.WritesGradient;
+        T max = sums.Max, sigma = k.GapScale, maxScaled = max * sigma;
+        // Per lane: Σ e of the current group (T), Σ e (double), Σ t, Σ t·gap or Σ w·gap or Σ gap, Σ gap (T).
+        Span<T> exponentials = stackalloc T[16], targets = stackalloc T[16], weighted = stackalloc T[16], plain = stackalloc T[16];
+        Span<double> laneSums = stackalloc double[16];
+        exponentials.Clear(); targets.Clear(); weighted.Clear(); plain.Clear(); laneSums.Clear();
+        // The tail chunk first, read ending at the row's end: its lane j is element tailStart + j, counted from lane
+        // tailFrom on (the lanes before belong to the last full chunk, where their exponentials are stored). Those
+        // lanes add zeros, which change nothing but a class weight's ∞·0 (NaN) in Σ w·gap.
+        int tailCount = classes % lanes != 0 ? lanes - tailFrom : 0;
+        for (int j = 0; j < tailFrom && tailCount > 0 && !TSoft.Value && secondSum && TWeights.Value; j++)
+        {
+            weighted[j] += Unsafe.Add(ref w, (nuint)(tailStart + j)) * T.Zero;
+        }
+        // Then the full chunks: element c in lane c mod L. One loop for both (one inlined exponential: two took the
+        // JIT's limit of locals, and the second loop's steps became calls).
+        int group = 16 * lanes;
+        for (int i = 0, end = tailCount + full * lanes; i < end; i++)
+        {
+            int c = i < tailCount ? tailStart + tailFrom + i : i - tailCount;
+            int j = i < tailCount ? tailFrom + i : c & (lanes - 1);
+            T xc = Unsafe.Add(ref x, (nuint)c);
+            T e = VMath.ExpSoftmax<WScalar<T>, T>(new WScalar<T>(xc - max)).V;
+            AddElement<T, TSoft, TWeights>(j, e, secondSum ? maxScaled - xc * sigma : T.Zero, ref t, ref w, (nuint)c, secondSum, exponentials, targets, weighted, plain);
+            if (writes)
+            {
+                Unsafe.Add(ref g, (nuint)c) = e;
+            }
+            if (i >= tailCount && (c + 1) % group == 0)
+            {
+                FlushLanes(exponentials.Slice(0, lanes), laneSums);
+            }
+        }
+        FlushLanes(exponentials.Slice(0, lanes), laneSums);
+        sums.Sum = PointwiseDriver.CanonicalSum(laneSums.Slice(0, lanes));
+        if (TSoft.Value)
+        {
+            sums.TargetSum = ReduceLanes(targets);
+        }
+        if (secondSum)
+        {
+            sums.Weighted = ReduceLanes(weighted);
+            sums.Plain = TSoft.Value && k.Smoothing != 0 ? ReduceLanes(plain) : Constant.Of<T>(0.0);
+        }
+    }
+
+    /// <summary>One element's share of <see cref="AddChunk"/>, in lane <paramref name="j"/> of the buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddElement<T, TSoft, TWeights>(int j, T e, T gap, ref T t, ref T w, nuint c, bool secondSum,
+        Span<T> exponentials, Span<T> targets, Span<T> weighted, Span<T> plain)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        exponentials[j] += e;
+        if (TSoft.Value)
+        {
+            T tc = Unsafe.Add(ref t, c);
+            targets[j] += tc;
+            if (secondSum)
+            {
+                weighted[j] += tc * gap;
+                plain[j] += gap;
+            }
+        }
+        else if (secondSum)
+        {
+            weighted[j] += TWeights.Value ? Unsafe.Add(ref w, c) * gap : gap;
+        }
+    }
+
+    /// <summary>Each lane's group sum into its double lane (as <see cref="IVec{TSelf, T}.Accumulate"/>), and the next group from zero.</summary>
+    private static void FlushLanes<T>(Span<T> exponentials, Span<double> laneSums) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < exponentials.Length; j++)
+        {
+            laneSums[j] += Constant.ToDouble(exponentials[j]);
+            exponentials[j] = T.Zero;
+        }
+    }
+
+    /// <summary>The lanes' sum in the logical vector's own halving tree (<see cref="SumParts"/> of the scalar path's vector).</summary>
+    private static T ReduceLanes<T>(Span<T> lanes) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => typeof(T) == typeof(float)
+            ? Quad<Quad<WScalar<T>, T>, T>.ReduceSum(Quad<Quad<WScalar<T>, T>, T>.Load(ref MemoryMarshal.GetReference(lanes), 0))
+            : Pair<Quad<WScalar<T>, T>, T>.ReduceSum(Pair<Quad<WScalar<T>, T>, T>.Load(ref MemoryMarshal.GetReference(lanes), 0));
+
+    /// <summary>Pass 3 of a long row on the scalar path, one element at a time: the stored e^(x − max) into e·K − B (<see cref="LongRowGradient"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScalarLongRowGradient<T, TSoft, TWeights>(ref T t, ref T w, ref T g, scoped in RowConstants<T> k, WScalar<T> kv, WScalar<T> bv)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSoft : struct, IFlag
+        where TWeights : struct, IFlag
+    {
+        for (nuint c = 0; c < (nuint)k.Classes; c++)
+        {
+            WScalar<T> tv = TSoft.Value ? new(Unsafe.Add(ref t, c)) : default;
+            Unsafe.Add(ref g, c) = WScalar<T>.MultiplyAdd(new(Unsafe.Add(ref g, c)), kv, -Offset<T, WScalar<T>, TSoft, TWeights>(ref t, ref w, c, tv, bv, in k)).V;
         }
     }
 
