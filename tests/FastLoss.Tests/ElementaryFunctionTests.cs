@@ -285,7 +285,7 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
         // needs the exact fallback; plus random operands over the whole range. The reference is the runtime's
         // MathF.FusedMultiplyAdd (the FMA instruction here, or the C library's exact fmaf).
         Random rng = new(5);
-        int midpoints = 0, exactMidpoints = 0;
+        int midpoints = 0, exactMidpoints = 0, deferredWrong = 0, deferredReports = 0;
         float[] a = new float[4], b = new float[4], c = new float[4];
         for (int i = 0; i < 400_000; i++)
         {
@@ -330,17 +330,33 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
             Vector128<float> va = Vector128.Create(a), vb = Vector128.Create(b), vc = Vector128.Create(c);
             Vector128<float> sse = FusedMultiplyAdd.SingleSse(va, vb, vc);
             Vector128<float> avx = Avx.IsSupported ? FusedMultiplyAdd.SingleAvx(va, vb, vc) : sse;
+            // The deferred form: its bits wherever it reports nothing inexact, and a report wherever they are wrong.
+            int inexact = 0;
+            Vector128<float> deferred = FusedMultiplyAdd.SingleDeferred(va, vb, vc, ref inexact);
             for (int lane = 0; lane < 4; lane++)
             {
                 float expected = MathF.FusedMultiplyAdd(a[lane], b[lane], c[lane]);
                 Check.SameBits(expected, sse.GetElement(lane), $"lane {lane} of fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R}), 128-bit halves");
                 Check.SameBits(expected, avx.GetElement(lane), $"lane {lane} of fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R}), AVX");
+                int scalarInexact = 0;
+                float scalar = FusedMultiplyAdd.SingleDeferred(a[lane], b[lane], c[lane], ref scalarInexact);
+                Assert.True(scalarInexact != 0 || SameBits(scalar, expected), $"deferred fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R}) gave {scalar:R} unreported");
+                if (!SameBits(deferred.GetElement(lane), expected))
+                {
+                    Assert.True(inexact != 0, $"lane {lane} of the deferred fma({a[lane]:R}, {b[lane]:R}, {c[lane]:R}) gave {deferred.GetElement(lane):R} unreported");
+                    deferredWrong++;
+                }
             }
+            deferredReports += inexact != 0 ? 1 : 0;
         }
         output.WriteLine($"{midpoints} cases where rounding the double sum to float would have been wrong, {exactMidpoints} exact sums on a float midpoint");
         Assert.True(midpoints > 100, "the double-rounding cases were not reached");
         Assert.True(exactMidpoints > 1000, "the exact midpoints were not reached");
+        Assert.True(deferredWrong > 100 && deferredReports >= deferredWrong, $"the deferred form's wrong lanes ({deferredWrong}) were not reached or not all reported ({deferredReports})");
     }
+
+    // The same bits, or both NaN (as Check.SameBits).
+    private static bool SameBits(float a, float b) => (float.IsNaN(a) && float.IsNaN(b)) || BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
 
     [Fact]
     public void TheExponentialsLastStepWithoutFusedMultiplyAddHasTheFusedBits()
@@ -358,11 +374,17 @@ public class ElementaryFunctionTests(ITestOutputHelper output)
                 s[lane] = k == -127 ? 0f : MathF.ScaleB(1f, i % 5 == 0 ? rng.Next(-126, -122) : k);
             }
             Vector128<float> got = FusedMultiplyAdd.SingleScale(Vector128.Create(q), Vector128.Create(s));
+            int inexact = 0;
+            Vector128<float> deferred = FusedMultiplyAdd.SingleScaleDeferred(Vector128.Create(q), Vector128.Create(s), ref inexact);
             for (int lane = 0; lane < 4; lane++)
             {
                 float expected = MathF.FusedMultiplyAdd(q[lane], s[lane], s[lane]);
                 Check.SameBits(expected, got.GetElement(lane), $"lane {lane}: {q[lane]:R}·{s[lane]:R} + {s[lane]:R}");
                 Check.SameBits(expected, FusedMultiplyAdd.SingleScale(q[lane], s[lane]), $"{q[lane]:R}·{s[lane]:R} + {s[lane]:R}");
+                int scalarInexact = 0;
+                float scalar = FusedMultiplyAdd.SingleScaleDeferred(q[lane], s[lane], ref scalarInexact);
+                Assert.True(scalarInexact != 0 || SameBits(scalar, expected), $"deferred {q[lane]:R}·{s[lane]:R} + {s[lane]:R} gave {scalar:R} unreported");
+                Assert.True(inexact != 0 || SameBits(deferred.GetElement(lane), expected), $"lane {lane} of the deferred {q[lane]:R}·{s[lane]:R} + {s[lane]:R} unreported");
             }
         }
     }

@@ -45,6 +45,20 @@ internal static class FusedMultiplyAdd
         return (float)s;
     }
 
+    /// <summary>
+    /// a·b + c rounded from double, without the exact path: <paramref name="inexact"/> is made non-zero where that
+    /// may not be the fused result (<see cref="IVec{TSelf, T}.MultiplyAddDeferred"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SingleDeferred(float a, float b, float c, ref int inexact)
+    {
+        double s = (double)a * b + c;
+        long bits = BitConverter.DoubleToInt64Bits(s);
+        long magnitude = bits & long.MaxValue;
+        inexact |= Unsafe.BitCast<bool, byte>(((bits & BelowFloat) == Midpoint) | (magnitude < SmallestNormalFloatBits & magnitude != 0));
+        return (float)s;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float SingleRare(float a, float b, float c)
     {
@@ -80,16 +94,37 @@ internal static class FusedMultiplyAdd
     internal static Vector128<float> SingleAvx(Vector128<float> a, Vector128<float> b, Vector128<float> c)
     {
         Vector256<double> s = Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)), Avx.ConvertToVector256Double(c));
-        // The exact path's test with floating-point operations only (AVX's integer compares need AVX2), and written
-        // out here: inlined thirty times into one kernel, a helper's locals would be the kernel's, and past the JIT's
-        // limit of locals it stops inlining the kernel's steps. A midpoint's low bits, given the exponent of 1.0,
-        // are the normal double 1 + 2^-24 (compared as a number: no subnormal operand); the subnormal range is
-        // compared as magnitudes.
         Vector256<double> magnitude = Avx.And(s, Vector256.Create(long.MaxValue).AsDouble());
-        Vector256<double> rare = Avx.Or(
+        return RareLanes(s, magnitude) != 0 ? SingleRare(a, b, c) : Avx.ConvertToVector128Single(s);
+    }
+
+    /// <summary>
+    /// The lanes of s (with its <paramref name="magnitude"/>) that need the exact path, as a bit mask, with AVX's
+    /// floating-point operations only (its integer compares need AVX2): a midpoint's low bits, given the exponent of
+    /// 1.0, are the normal double 1 + 2^-24 (compared as a number: no subnormal operand); the subnormal range is
+    /// compared as magnitudes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RareLanes(Vector256<double> s, Vector256<double> magnitude)
+        => Avx.MoveMask(Avx.Or(
             Avx.CompareEqual(Avx.Or(Avx.And(s, Vector256.Create(BelowFloat).AsDouble()), Vector256.Create(OneBits).AsDouble()), Vector256.Create(Midpoint | OneBits).AsDouble()),
-            Avx.AndNot(Avx.CompareEqual(magnitude, Vector256<double>.Zero), Avx.CompareLessThan(magnitude, Vector256.Create((double)SmallestNormalFloat))));
-        return Avx.MoveMask(rare) != 0 ? SingleRare(a, b, c) : Avx.ConvertToVector128Single(s);
+            Avx.AndNot(Avx.CompareEqual(magnitude, Vector256<double>.Zero), Avx.CompareLessThan(magnitude, Vector256.Create((double)SmallestNormalFloat)))));
+
+    /// <summary>The four lanes' a·b + c rounded from double, without the exact path (see <see cref="SingleDeferred(float, float, float, ref int)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SingleDeferred(Vector128<float> a, Vector128<float> b, Vector128<float> c, ref int inexact)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<double> s = Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)), Avx.ConvertToVector256Double(c));
+            Vector256<double> magnitude = Avx.And(s, Vector256.Create(long.MaxValue).AsDouble());
+            inexact |= RareLanes(s, magnitude);
+            return Avx.ConvertToVector128Single(s);
+        }
+        Vector128<double> low = Vector128.WidenLower(a) * Vector128.WidenLower(b) + Vector128.WidenLower(c);
+        Vector128<double> high = Vector128.WidenUpper(a) * Vector128.WidenUpper(b) + Vector128.WidenUpper(c);
+        inexact |= Unsafe.BitCast<bool, byte>(NeedsExactPath(low) | NeedsExactPath(high));
+        return Vector128.Narrow(low, high);
     }
 
     /// <summary><see cref="Single(Vector128{float}, Vector128{float}, Vector128{float})"/> in two 128-bit double halves (SSE only, or AdvSimd).</summary>
@@ -140,6 +175,26 @@ internal static class FusedMultiplyAdd
         float result = (1 + q) * s;
         float magnitude = MathF.Abs(result);
         return magnitude < SmallestNormalFloat && magnitude != 0 ? Single(q, s, s) : result;
+    }
+
+    /// <summary><see cref="SingleScale(float, float)"/> without its exact path: <paramref name="inexact"/> is made non-zero for a subnormal result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SingleScaleDeferred(float q, float s, ref int inexact)
+    {
+        float result = (1 + q) * s;
+        float magnitude = MathF.Abs(result);
+        inexact |= Unsafe.BitCast<bool, byte>(magnitude < SmallestNormalFloat & magnitude != 0);
+        return result;
+    }
+
+    /// <summary><see cref="SingleScale(Vector128{float}, Vector128{float})"/> without its exact path: <paramref name="inexact"/> is made non-zero for a subnormal result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SingleScaleDeferred(Vector128<float> q, Vector128<float> s, ref int inexact)
+    {
+        Vector128<float> result = (Vector128<float>.One + q) * s;
+        Vector128<float> magnitude = Vector128.Abs(result);
+        inexact |= (int)(Vector128.LessThan(magnitude, Vector128.Create(SmallestNormalFloat)) & ~Vector128.Equals(magnitude, Vector128<float>.Zero)).ExtractMostSignificantBits();
+        return result;
     }
 
     /// <summary>Fused q·s + s on four float lanes for s a normal power of two or zero (see <see cref="SingleScale(float, float)"/>).</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace FastLoss.Simd;
 
@@ -62,6 +63,20 @@ internal interface IVec<TSelf, T>
     /// 2^k·(1 + q)): <see cref="MultiplyAdd"/>'s bits, cheaper where it is emulated (see <see cref="FusedMultiplyAdd.SingleScale(float, float)"/>).
     /// </summary>
     static abstract TSelf MultiplyAddScale(TSelf q, TSelf s);
+
+    /// <summary>
+    /// Where <see cref="MultiplyAdd"/> is emulated (float without FMA hardware; implemented by <see cref="W128{T}"/>):
+    /// <c>a·b + c</c> rounded from double without the exact path's test and call, <paramref name="inexact"/> made
+    /// non-zero wherever a lane may differ from <see cref="MultiplyAdd"/>'s bits (a float midpoint or a subnormal
+    /// result), for the caller to compute the whole vector again with exact steps (<see cref="DeferredSteps"/>).
+    /// Elsewhere <see cref="MultiplyAdd"/> itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TSelf MultiplyAddDeferred(TSelf a, TSelf b, TSelf c, ref int inexact) => TSelf.MultiplyAdd(a, b, c);
+
+    /// <summary><see cref="MultiplyAddScale"/> as <see cref="MultiplyAddDeferred"/> is to <see cref="MultiplyAdd"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual TSelf MultiplyAddScaleDeferred(TSelf q, TSelf s, ref int inexact) => TSelf.MultiplyAddScale(q, s);
 
     /// <summary><c>a &gt; b ? a : b</c> per lane (so NaN in either, or equal values, give <paramref name="b"/>): x86's MAXPS.</summary>
     static abstract TSelf MaxSelect(TSelf a, TSelf b);

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace FastLoss.Simd;
 
@@ -92,15 +94,15 @@ internal static class VMath
     /// Returns e^r − 1; <paramref name="shifted"/> = x/ln2 + 1.5·2^23 holds k in its low bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec ReduceFused<TVec, T>(TVec x, out TVec shifted, bool shortChain = false)
-        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private static TVec ReduceFused<TVec, T, TSteps>(TVec x, out TVec shifted, ref int inexact, bool shortChain = false)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
     {
         TVec magic = C<TVec, T>(MagicF);
-        shifted = TVec.MultiplyAdd(x, C<TVec, T>(1.44269504088896341), magic);
+        shifted = TSteps.MultiplyAdd<TVec, T>(x, C<TVec, T>(1.44269504088896341), magic, ref inexact);
         TVec k = shifted - magic;
         // ln2 = 0.693147182464599609375 (float) + -1.904654323148236e-09: x − k·ln2_hi is exact.
-        TVec r = TVec.MultiplyAdd(k, C<TVec, T>(-0.693147182464599609375), x);
-        r = TVec.MultiplyAdd(k, C<TVec, T>(1.904654323148236e-09), r);
+        TVec r = TSteps.MultiplyAdd<TVec, T>(k, C<TVec, T>(-0.693147182464599609375), x, ref inexact);
+        r = TSteps.MultiplyAdd<TVec, T>(k, C<TVec, T>(1.904654323148236e-09), r, ref inexact);
         // e^r − 1 = r + r²·Q(r), Q of degree 4 fitted to (e^r − 1 − r)/r² on [−ln2/2, ln2/2] (Chebyshev,
         // relative error of e^r 1.0e-8, a sixth of an ulp): one step fewer than the Taylor series to r^7.
         // Horner's scheme has the fewest operations (the softmax exponential, which is throughput-bound);
@@ -109,18 +111,18 @@ internal static class VMath
         TVec p;
         if (shortChain)
         {
-            TVec p23 = TVec.MultiplyAdd(C<TVec, T>(0.1666657702559799), r, C<TVec, T>(0.5));
-            TVec p45 = TVec.MultiplyAdd(C<TVec, T>(0.008363173074513711), r, C<TVec, T>(0.041666554662050534));
-            p = TVec.MultiplyAdd(TVec.MultiplyAdd(C<TVec, T>(0.001392617611993558), r2, p45), r2, p23);
+            TVec p23 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.1666657702559799), r, C<TVec, T>(0.5), ref inexact);
+            TVec p45 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.008363173074513711), r, C<TVec, T>(0.041666554662050534), ref inexact);
+            p = TSteps.MultiplyAdd<TVec, T>(TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.001392617611993558), r2, p45, ref inexact), r2, p23, ref inexact);
         }
         else
         {
-            p = TVec.MultiplyAdd(C<TVec, T>(0.001392617611993558), r, C<TVec, T>(0.008363173074513711));
-            p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.041666554662050534));
-            p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.1666657702559799));
-            p = TVec.MultiplyAdd(p, r, C<TVec, T>(0.5));
+            p = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.001392617611993558), r, C<TVec, T>(0.008363173074513711), ref inexact);
+            p = TSteps.MultiplyAdd<TVec, T>(p, r, C<TVec, T>(0.041666554662050534), ref inexact);
+            p = TSteps.MultiplyAdd<TVec, T>(p, r, C<TVec, T>(0.1666657702559799), ref inexact);
+            p = TSteps.MultiplyAdd<TVec, T>(p, r, C<TVec, T>(0.5), ref inexact);
         }
-        return TVec.MultiplyAdd(r2, p, r);
+        return TSteps.MultiplyAdd<TVec, T>(r2, p, r, ref inexact);
     }
 
     /// <summary>
@@ -157,16 +159,12 @@ internal static class VMath
     {
         if (IsSingle<T>())
         {
-            // |x| ≤ 87: 2^k and e^x are normal, so e^x = 2^k·(1 + q) in one fused step (NaN passes through it).
-            // A vector with any lane beyond takes the general route, which gives the same bits for the lanes
-            // in range, so a lane's result never depends on its neighbours.
-            if (TVec.AnyGreaterThan(TVec.AndNot(x, C<TVec, T>(-0.0)), C<TVec, T>(87.0)))
+            if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
             {
-                return ExpSingleWide<TVec, T>(x);
+                return Deferred.Exp<TVec, T>(x);
             }
-            TVec qf = ReduceFused<TVec, T>(x, out TVec shifted, shortChain: true);
-            TVec scale = ScaleFromShifted<TVec, T>(shifted);
-            return TVec.MultiplyAddScale(qf, scale);
+            int unused = 0;
+            return ExpSingle<TVec, T, ExactSteps>(x, ref unused);
         }
         // Double. Far below the subnormal range the result is 0. Computing it anyway (a product that underflows)
         // costs a microcode assist per instruction on x86, and masked lanes (−∞) are common in the kernels:
@@ -177,6 +175,23 @@ internal static class VMath
         return TVec.Select(vanishes, zero, ((C<TVec, T>(1.0) + q) * s1) * s2);
     }
 
+    /// <summary>Float e^x with the fused steps of <typeparamref name="TSteps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ExpSingle<TVec, T, TSteps>(TVec x, ref int inexact)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+    {
+        // |x| ≤ 87: 2^k and e^x are normal, so e^x = 2^k·(1 + q) in one fused step (NaN passes through it).
+        // A vector with any lane beyond takes the general route, which gives the same bits for the lanes
+        // in range, so a lane's result never depends on its neighbours.
+        if (TVec.AnyGreaterThan(TVec.AndNot(x, C<TVec, T>(-0.0)), C<TVec, T>(87.0)))
+        {
+            return ExpSingleWide<TVec, T, TSteps>(x, ref inexact);
+        }
+        TVec qf = ReduceFused<TVec, T, TSteps>(x, out TVec shifted, ref inexact, shortChain: true);
+        TVec scale = ScaleFromShifted<TVec, T>(shifted);
+        return TSteps.MultiplyAddScale<TVec, T>(qf, scale, ref inexact);
+    }
+
     /// <summary>
     /// Float e^x for any x. Clamped to [−104, 89] (NaN passes): e^−104 rounds to 0 and e^89 overflows, as they
     /// should. 2^k is applied as two normal factors 2^(k − j)·2^j, j = k >> 1, formed on the integer k in the
@@ -184,16 +199,17 @@ internal static class VMath
     /// <see cref="Exp"/>; subnormal results are rounded once more, at the last multiply.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec ExpSingleWide<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private static TVec ExpSingleWide<TVec, T, TSteps>(TVec x, ref int inexact)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
     {
         TVec clamped = TVec.MinSelect(C<TVec, T>(89.0), TVec.MaxSelect(C<TVec, T>(-104.0), x));
-        TVec q = ReduceFused<TVec, T>(clamped, out TVec shifted, shortChain: true);
+        TVec q = ReduceFused<TVec, T, TSteps>(clamped, out TVec shifted, ref inexact, shortChain: true);
         TVec kBits = TVec.SubtractBits(shifted, TVec.CreateBits(MagicBitsF));
         TVec j = TVec.ShiftRightArithmeticBits(kBits, 1);
         TVec bias = TVec.CreateBits(127);
         TVec lowScale = TVec.ShiftLeftBits(TVec.AddBits(TVec.SubtractBits(kBits, j), bias), 23);
         TVec highScale = TVec.ShiftLeftBits(TVec.AddBits(j, bias), 23);
-        return TVec.MultiplyAddScale(q, lowScale) * highScale;
+        return TSteps.MultiplyAddScale<TVec, T>(q, lowScale, ref inexact) * highScale;
     }
 
     /// <summary>
@@ -207,17 +223,31 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec ExpSoftmax<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        // round(−88/ln2) = −127, round(−709/ln2) = −1023: 2^k's biased exponent is 0, so 2^k is read as +0.
-        TVec lo = IsSingle<T>() ? C<TVec, T>(-88.0) : C<TVec, T>(-709.0);
         if (IsSingle<T>())
         {
-            // MaxSelect(lo, x) is lo where x < lo and x otherwise, NaN included.
-            TVec qf = ReduceFused<TVec, T>(TVec.MaxSelect(lo, x), out TVec shifted);
-            TVec scale = ScaleFromShifted<TVec, T>(shifted);
-            return TVec.MultiplyAddScale(qf, scale);
+            if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
+            {
+                return Deferred.ExpSoftmax<TVec, T>(x);
+            }
+            int unused = 0;
+            return ExpSoftmaxSingle<TVec, T, ExactSteps>(x, ref unused);
         }
+        // round(−709/ln2) = −1023: 2^k's biased exponent is 0, so 2^k is read as +0.
+        TVec lo = C<TVec, T>(-709.0);
         TVec q = Reduce<TVec, T>(TVec.Select(TVec.LessThan(x, lo), lo, x), out TVec k);
         return (C<TVec, T>(1.0) + q) * PowerOfTwo<TVec, T>(k);
+    }
+
+    /// <summary>Float <see cref="ExpSoftmax"/> with the fused steps of <typeparamref name="TSteps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec ExpSoftmaxSingle<TVec, T, TSteps>(TVec x, ref int inexact)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+    {
+        // round(−88/ln2) = −127: 2^k's biased exponent is 0, so 2^k is read as +0. MaxSelect(lo, x) is lo where
+        // x < lo and x otherwise, NaN included.
+        TVec qf = ReduceFused<TVec, T, TSteps>(TVec.MaxSelect(C<TVec, T>(-88.0), x), out TVec shifted, ref inexact);
+        TVec scale = ScaleFromShifted<TVec, T>(shifted);
+        return TSteps.MultiplyAddScale<TVec, T>(qf, scale, ref inexact);
     }
 
     /// <summary>e^x − 1, accurate for small x. NaN gives NaN, +∞ gives +∞, −∞ gives −1.</summary>
@@ -241,15 +271,16 @@ internal static class VMath
     /// with fused multiply-adds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec LogSinglePolynomial<TVec, T>(TVec f, TVec s, TVec k) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private static TVec LogSinglePolynomial<TVec, T, TSteps>(TVec f, TVec s, TVec k, ref int inexact)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
     {
         TVec z = s * s;
         TVec w = z * z;
-        TVec t1 = w * TVec.MultiplyAdd(w, C<TVec, T>(0.24279078841), C<TVec, T>(0.40000972152));
-        TVec r = TVec.MultiplyAdd(z, TVec.MultiplyAdd(w, C<TVec, T>(0.28498786688), C<TVec, T>(0.66666662693)), t1);
+        TVec t1 = w * TSteps.MultiplyAdd<TVec, T>(w, C<TVec, T>(0.24279078841), C<TVec, T>(0.40000972152), ref inexact);
+        TVec r = TSteps.MultiplyAdd<TVec, T>(z, TSteps.MultiplyAdd<TVec, T>(w, C<TVec, T>(0.28498786688), C<TVec, T>(0.66666662693), ref inexact), t1, ref inexact);
         TVec hfsq = C<TVec, T>(0.5) * f * f;
-        TVec a = TVec.MultiplyAdd(s, hfsq + r, k * C<TVec, T>(9.0580006145e-06));
-        return TVec.MultiplyAdd(k, C<TVec, T>(6.9313812256e-01), (a - hfsq) + f);
+        TVec a = TSteps.MultiplyAdd<TVec, T>(s, hfsq + r, k * C<TVec, T>(9.0580006145e-06), ref inexact);
+        return TSteps.MultiplyAdd<TVec, T>(k, C<TVec, T>(6.9313812256e-01), (a - hfsq) + f, ref inexact);
     }
 
     /// <summary>Natural logarithm. log(±0) = −∞, log(x &lt; 0) = NaN, log(+∞) = +∞, NaN gives NaN.</summary>
@@ -267,6 +298,19 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec LogSingle<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
+        {
+            return Deferred.LogSingle<TVec, T>(x);
+        }
+        int unused = 0;
+        return LogSingle<TVec, T, ExactSteps>(x, ref unused);
+    }
+
+    /// <summary><see cref="LogSingle{TVec, T}"/> with the fused steps of <typeparamref name="TSteps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec LogSingle<TVec, T, TSteps>(TVec x, ref int inexact)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+    {
         TVec sub = TVec.LessThan(x, C<TVec, T>(1.17549435e-38));
         TVec xs = TVec.Select(sub, x * C<TVec, T>(8388608.0), x);
         TVec adj = TVec.Select(sub, C<TVec, T>(-23.0), TVec.CreateConstant(0.0));
@@ -275,7 +319,7 @@ internal static class VMath
         TVec k = (TVec.AddBits(kBits, TVec.CreateBits(MagicBitsF - 127)) - C<TVec, T>(MagicF)) + adj;
         TVec m = TVec.AddBits(ix & TVec.CreateBits(0x007fffff), TVec.CreateBits(0x3f3504f3));
         TVec f = m - C<TVec, T>(1.0);
-        return LogSinglePolynomial<TVec, T>(f, f / (C<TVec, T>(2.0) + f), k);
+        return LogSinglePolynomial<TVec, T, TSteps>(f, f / (C<TVec, T>(2.0) + f), k, ref inexact);
     }
 
     /// <summary>musl's log, the same reduction in double.</summary>
@@ -322,28 +366,12 @@ internal static class VMath
     {
         if (IsSingle<T>())
         {
-            // Float: log1p(x) = x + x²·Q(x) on [0, 1] with Q of degree 9 (Chebyshev fit, relative error of the
-            // result 3.6e-9, a twentieth of an ulp): no reduction, no division, nothing taken from u or r.
-            // Estrin's scheme: pairs, then powers x², x⁴, x⁸, a short chain of dependent steps.
-            // Below 2^−26 the result is x itself (x²/2 is under a quarter of an ulp of x, so x + x²·Q rounds to x
-            // whatever Q's last bits): such lanes evaluate the polynomial at 0 instead, because x⁴ (and below
-            // 2^−63 x²) would be subnormal, which costs a microcode assist per instruction on x86 — BCE with logits
-            // of |x| > 22 ran 12 times slower. The bits are those of the plain evaluation.
-            TVec tiny = TVec.LessThan(x, C<TVec, T>(1.4901161193847656e-08));
-            TVec x0 = x;
-            x = TVec.Select(tiny, C<TVec, T>(0.0), x);
-            TVec x2 = x * x;
-            TVec x4 = x2 * x2;
-            TVec p01 = TVec.MultiplyAdd(C<TVec, T>(0.3333323734621399), x, C<TVec, T>(-0.4999999952222377));
-            TVec p23 = TVec.MultiplyAdd(C<TVec, T>(0.19956707952251837), x, C<TVec, T>(-0.24996759908263924));
-            TVec p45 = TVec.MultiplyAdd(C<TVec, T>(0.13033364238242814), x, C<TVec, T>(-0.16365152869205535));
-            TVec p67 = TVec.MultiplyAdd(C<TVec, T>(0.049309973434549695), x, C<TVec, T>(-0.0913941377401492));
-            TVec p89 = TVec.MultiplyAdd(C<TVec, T>(0.00280164199280335), x, C<TVec, T>(-0.01718426698244871));
-            TVec p0123 = TVec.MultiplyAdd(p23, x2, p01);
-            TVec p4567 = TVec.MultiplyAdd(p67, x2, p45);
-            TVec p4589 = TVec.MultiplyAdd(p89, x4, p4567);
-            TVec q = TVec.MultiplyAdd(p4589, x4, p0123);
-            return TVec.Select(tiny, x0, TVec.MultiplyAdd(x2, q, x));
+            if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
+            {
+                return Deferred.Log1pUnitSingle<TVec, T>(x);
+            }
+            int unused = 0;
+            return Log1pUnitSingle<TVec, T, ExactSteps>(x, ref unused);
         }
         TVec one = C<TVec, T>(1.0);
         // u = 2^k·m with k ∈ {0, 1} and m in [√2/2, √2).
@@ -363,6 +391,35 @@ internal static class VMath
         return log + (x - (u - one)) * r;
     }
 
+    /// <summary>Float <see cref="Log1pUnit"/> with the fused steps of <typeparamref name="TSteps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Log1pUnitSingle<TVec, T, TSteps>(TVec x, ref int inexact)
+        where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+    {
+        // Float: log1p(x) = x + x²·Q(x) on [0, 1] with Q of degree 9 (Chebyshev fit, relative error of the
+        // result 3.6e-9, a twentieth of an ulp): no reduction, no division, nothing taken from u or r.
+        // Estrin's scheme: pairs, then powers x², x⁴, x⁸, a short chain of dependent steps.
+        // Below 2^−26 the result is x itself (x²/2 is under a quarter of an ulp of x, so x + x²·Q rounds to x
+        // whatever Q's last bits): such lanes evaluate the polynomial at 0 instead, because x⁴ (and below
+        // 2^−63 x²) would be subnormal, which costs a microcode assist per instruction on x86 — BCE with logits
+        // of |x| > 22 ran 12 times slower. The bits are those of the plain evaluation.
+        TVec tiny = TVec.LessThan(x, C<TVec, T>(1.4901161193847656e-08));
+        TVec x0 = x;
+        x = TVec.Select(tiny, C<TVec, T>(0.0), x);
+        TVec x2 = x * x;
+        TVec x4 = x2 * x2;
+        TVec p01 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.3333323734621399), x, C<TVec, T>(-0.4999999952222377), ref inexact);
+        TVec p23 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.19956707952251837), x, C<TVec, T>(-0.24996759908263924), ref inexact);
+        TVec p45 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.13033364238242814), x, C<TVec, T>(-0.16365152869205535), ref inexact);
+        TVec p67 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.049309973434549695), x, C<TVec, T>(-0.0913941377401492), ref inexact);
+        TVec p89 = TSteps.MultiplyAdd<TVec, T>(C<TVec, T>(0.00280164199280335), x, C<TVec, T>(-0.01718426698244871), ref inexact);
+        TVec p0123 = TSteps.MultiplyAdd<TVec, T>(p23, x2, p01, ref inexact);
+        TVec p4567 = TSteps.MultiplyAdd<TVec, T>(p67, x2, p45, ref inexact);
+        TVec p4589 = TSteps.MultiplyAdd<TVec, T>(p89, x4, p4567, ref inexact);
+        TVec q = TSteps.MultiplyAdd<TVec, T>(p4589, x4, p0123, ref inexact);
+        return TVec.Select(tiny, x0, TSteps.MultiplyAdd<TVec, T>(x2, q, x, ref inexact));
+    }
+
     /// <summary>log(1 + x), accurate for small x. log1p(−1) = −∞, x &lt; −1 gives NaN, NaN gives NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Log1p<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -374,4 +431,88 @@ internal static class VMath
         c = TVec.Select(TVec.Equal(c, c), c, TVec.CreateConstant(0.0)); // u = 0 or ∞: c is 0/0 or ∞/∞
         return Log<TVec, T>(u) + c;
     }
+    /// <summary>
+    /// The float functions on 128-bit vectors without FMA hardware (the SSE path): each in a method of its own, with
+    /// <see cref="DeferredSteps"/>, and computed again with <see cref="ExactSteps"/> when a lane may not have the fused
+    /// bits (rare). Inlined with exact steps, every step's test and call (never taken) made the JIT keep each step's
+    /// result in memory, and the kernels reached the JIT's limit of locals (their own steps became calls).
+    /// </summary>
+    /// <remarks>
+    /// The callers test <c>typeof(TVec) == typeof(W128&lt;float&gt;) &amp;&amp; !Fma.IsSupported &amp;&amp; !AdvSimd.IsSupported</c>
+    /// in place: type tests and ISA flags the JIT folds as it imports the method, so the branch not taken is never
+    /// imported. Behind a helper method or a static abstract property the test is folded only after inlining, and
+    /// the dead branch's exact function was imported and inlined all the same (its locals counted). Other emulated
+    /// types (the scalar path's) keep exact steps: there a call per function cost more than it saved.
+    /// </remarks>
+    private static class Deferred
+    {
+        public static TVec Exp<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => Run<ExpFunction, TVec, T>(x);
+
+        public static TVec ExpSoftmax<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => Run<ExpSoftmaxFunction, TVec, T>(x);
+
+        public static TVec LogSingle<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => Run<LogFunction, TVec, T>(x);
+
+        public static TVec Log1pUnitSingle<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => Run<Log1pUnitFunction, TVec, T>(x);
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static TVec Run<TFunction, TVec, T>(TVec x)
+            where TFunction : struct, IFunction where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int inexact = 0;
+            TVec result = TFunction.Of<TVec, T, DeferredSteps>(x, ref inexact);
+            return inexact == 0 ? result : Exact<TFunction, TVec, T>(x);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static TVec Exact<TFunction, TVec, T>(TVec x)
+            where TFunction : struct, IFunction where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            int unused = 0;
+            return TFunction.Of<TVec, T, ExactSteps>(x, ref unused);
+        }
+
+        /// <summary>A float function of one vector, with its fused steps taken by <c>TSteps</c>.</summary>
+        private interface IFunction
+        {
+            static abstract TVec Of<TVec, T, TSteps>(TVec x, ref int inexact)
+                where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps;
+        }
+
+        private readonly struct ExpFunction : IFunction
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static TVec Of<TVec, T, TSteps>(TVec x, ref int inexact)
+                where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+                => ExpSingle<TVec, T, TSteps>(x, ref inexact);
+        }
+
+        private readonly struct ExpSoftmaxFunction : IFunction
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static TVec Of<TVec, T, TSteps>(TVec x, ref int inexact)
+                where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+                => ExpSoftmaxSingle<TVec, T, TSteps>(x, ref inexact);
+        }
+
+        private readonly struct LogFunction : IFunction
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static TVec Of<TVec, T, TSteps>(TVec x, ref int inexact)
+                where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+                => LogSingle<TVec, T, TSteps>(x, ref inexact);
+        }
+
+        private readonly struct Log1pUnitFunction : IFunction
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static TVec Of<TVec, T, TSteps>(TVec x, ref int inexact)
+                where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T> where TSteps : struct, IFusedSteps
+                => Log1pUnitSingle<TVec, T, TSteps>(x, ref inexact);
+        }
+    }
 }
+
