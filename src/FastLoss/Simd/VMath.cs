@@ -29,14 +29,12 @@ internal static class VMath
     private static TVec C<TVec, T>(double value) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => TVec.CreateConstant(value);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsSingle<T>() => typeof(T) == typeof(float);
 
     /// <summary>2^k for integer-valued k whose 2^k is a normal number (k = −127 or −1023 gives +0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec PowerOfTwo<TVec, T>(TVec k) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (IsSingle<T>())
+        if (typeof(T) == typeof(float))
         {
             TVec bits = TVec.AddBits(k + C<TVec, T>(MagicF), TVec.CreateBits(127 - MagicBitsF));
             return TVec.ShiftLeftBits(bits, 23);
@@ -54,7 +52,7 @@ internal static class VMath
     private static TVec Reduce<TVec, T>(TVec x, out TVec k)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (IsSingle<T>())
+        if (typeof(T) == typeof(float))
         {
             TVec magic = C<TVec, T>(MagicF);
             k = (x * C<TVec, T>(1.44269504088896341) + magic) - magic;
@@ -134,14 +132,14 @@ internal static class VMath
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         // Beyond these, e^x is ∞ or rounds to 0; clamping keeps k small while NaN passes through.
-        TVec hi = IsSingle<T>() ? C<TVec, T>(89.0) : C<TVec, T>(710.0);
-        TVec lo = IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0);
+        TVec hi = typeof(T) == typeof(float) ? C<TVec, T>(89.0) : C<TVec, T>(710.0);
+        TVec lo = typeof(T) == typeof(float) ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0);
         x = TVec.Select(TVec.GreaterThan(x, hi), hi, x);
         x = TVec.Select(TVec.LessThan(x, lo), lo, x);
         TVec q = Reduce<TVec, T>(x, out k);
         // 2^k = 2^k1 · 2^k2 with k1 = round(k/2): both factors stay normal over the whole clamped range,
         // so results near overflow and in the subnormal range are rounded once, at the last multiply.
-        TVec m = IsSingle<T>() ? C<TVec, T>(MagicF) : C<TVec, T>(MagicD);
+        TVec m = typeof(T) == typeof(float) ? C<TVec, T>(MagicF) : C<TVec, T>(MagicD);
         TVec k1 = (k * C<TVec, T>(0.5) + m) - m;
         scale1 = PowerOfTwo<TVec, T>(k1);
         scale2 = PowerOfTwo<TVec, T>(k - k1);
@@ -157,7 +155,7 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Exp<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (IsSingle<T>())
+        if (typeof(T) == typeof(float))
         {
             if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
             {
@@ -223,7 +221,7 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec ExpSoftmax<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (IsSingle<T>())
+        if (typeof(T) == typeof(float))
         {
             if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
             {
@@ -255,7 +253,7 @@ internal static class VMath
     public static TVec Expm1<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         // As in Exp: lanes far below the subnormal range skip the underflowing products (−1 exactly).
-        TVec vanishes = TVec.LessThan(x, IsSingle<T>() ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0));
+        TVec vanishes = TVec.LessThan(x, typeof(T) == typeof(float) ? C<TVec, T>(-104.0) : C<TVec, T>(-746.0));
         TVec q = ExpCore<TVec, T>(TVec.Select(vanishes, C<TVec, T>(0.0), x), out TVec s1, out TVec s2, out _);
         TVec one = C<TVec, T>(1.0);
         // Below x = 40, 2^k = s1·s2 is exact and 2^k·(e^r − 1) + (2^k − 1) keeps the relative accuracy of q;
@@ -292,7 +290,7 @@ internal static class VMath
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Log<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => LogSpecialCases<TVec, T>(x, IsSingle<T>() ? LogSingle<TVec, T>(x) : LogDouble<TVec, T>(x));
+        => LogSpecialCases<TVec, T>(x, typeof(T) == typeof(float) ? LogSingle<TVec, T>(x) : LogDouble<TVec, T>(x));
 
     /// <summary>musl's logf: x = 2^k·m, m in [√2/2, √2), log(m) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2+f).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -364,7 +362,7 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Log1pUnit<TVec, T>(TVec x, TVec u, TVec r) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (IsSingle<T>())
+        if (typeof(T) == typeof(float))
         {
             if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported) // see Deferred
             {
