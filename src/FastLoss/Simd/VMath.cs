@@ -29,7 +29,6 @@ internal static class VMath
     private static TVec C<TVec, T>(double value) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => TVec.CreateConstant(value);
 
-
     /// <summary>2^k for integer-valued k whose 2^k is a normal number (k = −127 or −1023 gives +0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec PowerOfTwo<TVec, T>(TVec k) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
