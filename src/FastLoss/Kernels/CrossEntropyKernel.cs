@@ -1213,11 +1213,11 @@ internal static class CrossEntropyKernel
         => typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>);
 
     /// <summary>
-    /// Pass 2 of a long row on the scalar path, one element at a time: the sums of <see cref="LongRowMaximumAndSum"/>
+    /// Pass 2 of a long row on the scalar path, one or two elements at a time: the sums of <see cref="LongRowMaximumAndSum"/>
     /// with the same lanes in the same order (element c of a full chunk in lane c mod L, the tail chunk's first, each
     /// lane's Σ e in T over groups of 16 chunks, then into its double lane; the other sums in T), its L lanes in a
-    /// small buffer. The logical vector emulated with single lanes spent half its time in calls: its exponential
-    /// exhausted the JIT's inlining budget.
+    /// small buffer. The logical vector emulated with 16 single lanes spent half its time in calls (its exponential
+    /// took the JIT's limit of locals); two lanes still fit (four did not).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -1246,21 +1246,33 @@ internal static class CrossEntropyKernel
         {
             weighted[j] += Unsafe.Add(ref w, (nuint)(tailStart + j)) * T.Zero;
         }
-        // Then the full chunks: element c in lane c mod L. One loop for both (one inlined exponential: two took the
-        // JIT's limit of locals, and the second loop's steps became calls).
-        int group = 16 * lanes;
-        for (int i = 0, end = tailCount + full * lanes; i < end; i++)
+        for (int i = 0; i < tailCount; i++)
         {
-            int c = i < tailCount ? tailStart + tailFrom + i : i - tailCount;
-            int j = i < tailCount ? tailFrom + i : c & (lanes - 1);
+            int j = tailFrom + i, c = tailStart + j;
             T xc = Unsafe.Add(ref x, (nuint)c);
-            T e = VMath.ExpSoftmax<WScalar<T>, T>(new WScalar<T>(xc - max)).V;
+            T e = ScalarExpSoftmax(xc - max);
             AddElement<T, TSoft, TWeights>(j, e, secondSum ? maxScaled - xc * sigma : T.Zero, ref t, ref w, (nuint)c, secondSum, exponentials, targets, weighted, plain);
             if (writes)
             {
                 Unsafe.Add(ref g, (nuint)c) = e;
             }
-            if (i >= tailCount && (c + 1) % group == 0)
+        }
+        // Then the full chunks, element c in lane c mod L, two at a time: their exponentials as one vector of two
+        // single lanes, two independent chains interleaved (one element's chain of emulated steps is latency-bound).
+        int group = 16 * lanes;
+        for (int c = 0, end = full * lanes; c < end; c += 2)
+        {
+            int j = c & (lanes - 1);
+            T x0 = Unsafe.Add(ref x, (nuint)c), x1 = Unsafe.Add(ref x, (nuint)c + 1);
+            Pair<WScalar<T>, T> e = VMath.ExpSoftmax<Pair<WScalar<T>, T>, T>(new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max)));
+            AddElement<T, TSoft, TWeights>(j, e.A.V, secondSum ? maxScaled - x0 * sigma : T.Zero, ref t, ref w, (nuint)c, secondSum, exponentials, targets, weighted, plain);
+            AddElement<T, TSoft, TWeights>(j + 1, e.B.V, secondSum ? maxScaled - x1 * sigma : T.Zero, ref t, ref w, (nuint)c + 1, secondSum, exponentials, targets, weighted, plain);
+            if (writes)
+            {
+                Unsafe.Add(ref g, (nuint)c) = e.A.V;
+                Unsafe.Add(ref g, (nuint)c + 1) = e.B.V;
+            }
+            if ((c + 2) % group == 0)
             {
                 FlushLanes(exponentials.Slice(0, lanes), laneSums);
             }
@@ -1277,6 +1289,11 @@ internal static class CrossEntropyKernel
             sums.Plain = TSoft.Value && k.Smoothing != 0 ? ReduceLanes(plain) : Constant.Of<T>(0.0);
         }
     }
+
+    /// <summary>The softmax exponential of one element on the scalar path (a call of its own: the tail's few elements).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T ScalarExpSoftmax<T>(T x) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => VMath.ExpSoftmax<WScalar<T>, T>(new WScalar<T>(x)).V;
 
     /// <summary>One element's share of <see cref="AddChunk"/>, in lane <paramref name="j"/> of the buffers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
