@@ -93,22 +93,29 @@ internal static class FusedMultiplyAdd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> SingleAvx(Vector128<float> a, Vector128<float> b, Vector128<float> c)
     {
-        Vector256<double> s = Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)), Avx.ConvertToVector256Double(c));
-        Vector256<double> magnitude = Avx.And(s, Vector256.Create(long.MaxValue).AsDouble());
-        return RareLanes(s, magnitude) != 0 ? SingleRare(a, b, c) : Avx.ConvertToVector128Single(s);
+        Vector256<double> s = SumAvx(a, b, c);
+        return RareLanes(s) != 0 ? SingleRare(a, b, c) : Avx.ConvertToVector128Single(s);
     }
 
+    /// <summary>The four lanes' a·b + c in double with AVX: the product exact, the sum rounded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SumAvx(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+        => Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)), Avx.ConvertToVector256Double(c));
+
     /// <summary>
-    /// The lanes of s (with its <paramref name="magnitude"/>) that need the exact path, as a bit mask, with AVX's
+    /// The lanes of <paramref name="s"/> that need the exact path, as a bit mask, with AVX's
     /// floating-point operations only (its integer compares need AVX2): a midpoint's low bits, given the exponent of
     /// 1.0, are the normal double 1 + 2^-24 (compared as a number: no subnormal operand); the subnormal range is
     /// compared as magnitudes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int RareLanes(Vector256<double> s, Vector256<double> magnitude)
-        => Avx.MoveMask(Avx.Or(
+    private static int RareLanes(Vector256<double> s)
+    {
+        Vector256<double> magnitude = Avx.And(s, Vector256.Create(long.MaxValue).AsDouble());
+        return Avx.MoveMask(Avx.Or(
             Avx.CompareEqual(Avx.Or(Avx.And(s, Vector256.Create(BelowFloat).AsDouble()), Vector256.Create(OneBits).AsDouble()), Vector256.Create(Midpoint | OneBits).AsDouble()),
             Avx.AndNot(Avx.CompareEqual(magnitude, Vector256<double>.Zero), Avx.CompareLessThan(magnitude, Vector256.Create((double)SmallestNormalFloat)))));
+    }
 
     /// <summary>The four lanes' a·b + c rounded from double, without the exact path (see <see cref="SingleDeferred(float, float, float, ref int)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -116,9 +123,8 @@ internal static class FusedMultiplyAdd
     {
         if (Avx.IsSupported)
         {
-            Vector256<double> s = Avx.Add(Avx.Multiply(Avx.ConvertToVector256Double(a), Avx.ConvertToVector256Double(b)), Avx.ConvertToVector256Double(c));
-            Vector256<double> magnitude = Avx.And(s, Vector256.Create(long.MaxValue).AsDouble());
-            inexact |= RareLanes(s, magnitude);
+            Vector256<double> s = SumAvx(a, b, c);
+            inexact |= RareLanes(s);
             return Avx.ConvertToVector128Single(s);
         }
         Vector128<double> low = Vector128.WidenLower(a) * Vector128.WidenLower(b) + Vector128.WidenLower(c);

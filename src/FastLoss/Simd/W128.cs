@@ -88,18 +88,14 @@ internal struct W128<T> : IVec<W128<T>, T>
         }
         return Unsafe.BitCast<Vector128<float>, W128<T>>(FusedMultiplyAdd.SingleScale(q.V.As<T, float>(), s.V.As<T, float>()));
     }
-    // Float without FMA hardware: the emulated steps, deferred (IVec.MultiplyAddDeferred).
-    private static bool DefersFusedMultiplyAdd
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => typeof(T) == typeof(float) && !Fma.IsSupported && !AdvSimd.IsSupported;
-    }
+    // Float without FMA hardware: the emulated steps, deferred (IVec.MultiplyAddDeferred). The test in place, so the
+    // JIT folds it on import and never imports the exact step beside the deferred one (as VMath's callers).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> MultiplyAddDeferred(W128<T> a, W128<T> b, W128<T> c, ref int inexact) => DefersFusedMultiplyAdd
+    public static W128<T> MultiplyAddDeferred(W128<T> a, W128<T> b, W128<T> c, ref int inexact) => typeof(T) == typeof(float) && !Fma.IsSupported && !AdvSimd.IsSupported
         ? Unsafe.BitCast<Vector128<float>, W128<T>>(FusedMultiplyAdd.SingleDeferred(a.V.As<T, float>(), b.V.As<T, float>(), c.V.As<T, float>(), ref inexact))
         : MultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static W128<T> MultiplyAddScaleDeferred(W128<T> q, W128<T> s, ref int inexact) => DefersFusedMultiplyAdd
+    public static W128<T> MultiplyAddScaleDeferred(W128<T> q, W128<T> s, ref int inexact) => typeof(T) == typeof(float) && !Fma.IsSupported && !AdvSimd.IsSupported
         ? Unsafe.BitCast<Vector128<float>, W128<T>>(FusedMultiplyAdd.SingleScaleDeferred(q.V.As<T, float>(), s.V.As<T, float>(), ref inexact))
         : MultiplyAddScale(q, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
