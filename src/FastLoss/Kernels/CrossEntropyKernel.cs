@@ -977,7 +977,7 @@ internal static class CrossEntropyKernel
         sums.Max = TVec.ReduceMax(mv);
         if (IsScalarPath<T, TVec>())
         {
-            ScalarLongRowSums<T, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, ref sums);
+            ScalarLongRowSums<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, ref sums);
             return;
         }
         TVec m = TVec.Create(sums.Max);
@@ -1169,6 +1169,12 @@ internal static class CrossEntropyKernel
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
+        if (IsScalarPath<T, TVec>())
+        {
+            GetGradientConstants<T, WScalar<T>, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out WScalar<T> ks, out WScalar<T> bs);
+            ScalarLongRowGradient<T, TSoft, TWeights>(ref t, ref w, ref g, in k, ks, bs);
+            return;
+        }
         int classes = k.Classes;
         int lanes = Lanes<T>();
         nuint width = (nuint)TVec.Count;
@@ -1176,12 +1182,6 @@ internal static class CrossEntropyKernel
         int tailStart = classes - lanes;
         int tailFrom = full * lanes - tailStart;
         bool hasTail = classes % lanes != 0;
-        if (IsScalarPath<T, TVec>())
-        {
-            GetGradientConstants<T, WScalar<T>, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out WScalar<T> ks, out WScalar<T> bs);
-            ScalarLongRowGradient<T, TSoft, TWeights>(ref t, ref w, ref g, in k, ks, bs);
-            return;
-        }
         GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
         nuint end = (nuint)(full * lanes);
         for (nuint offset = 0; offset < end; offset += width)
@@ -1221,8 +1221,9 @@ internal static class CrossEntropyKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void ScalarLongRowSums<T, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, scoped in RowConstants<T> k, ref RowSums<T> sums)
+    private static void ScalarLongRowSums<T, TVec, TSoft, TWeights>(ref T x, ref T t, ref T w, ref T g, scoped in RowConstants<T> k, ref RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
@@ -1281,12 +1282,12 @@ internal static class CrossEntropyKernel
         sums.Sum = PointwiseDriver.CanonicalSum(laneSums.Slice(0, lanes));
         if (TSoft.Value)
         {
-            sums.TargetSum = ReduceLanes(targets);
+            sums.TargetSum = ReduceLanes<T, TVec>(targets);
         }
         if (secondSum)
         {
-            sums.Weighted = ReduceLanes(weighted);
-            sums.Plain = TSoft.Value && k.Smoothing != 0 ? ReduceLanes(plain) : Constant.Of<T>(0.0);
+            sums.Weighted = ReduceLanes<T, TVec>(weighted);
+            sums.Plain = TSoft.Value && k.Smoothing != 0 ? ReduceLanes<T, TVec>(plain) : Constant.Of<T>(0.0);
         }
     }
 
@@ -1331,10 +1332,8 @@ internal static class CrossEntropyKernel
     }
 
     /// <summary>The lanes' sum in the logical vector's own halving tree (<see cref="SumParts"/> of the scalar path's vector).</summary>
-    private static T ReduceLanes<T>(Span<T> lanes) where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => typeof(T) == typeof(float)
-            ? Quad<Quad<WScalar<T>, T>, T>.ReduceSum(Quad<Quad<WScalar<T>, T>, T>.Load(ref MemoryMarshal.GetReference(lanes), 0))
-            : Pair<Quad<WScalar<T>, T>, T>.ReduceSum(Pair<Quad<WScalar<T>, T>, T>.Load(ref MemoryMarshal.GetReference(lanes), 0));
+    private static T ReduceLanes<T, TVec>(Span<T> lanes) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
+        => TVec.ReduceSum(TVec.Load(ref MemoryMarshal.GetReference(lanes), 0));
 
     /// <summary>Pass 3 of a long row on the scalar path, one element at a time: the stored e^(x − max) into e·K − B (<see cref="LongRowGradient"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
