@@ -39,7 +39,28 @@ public class Elementwise<T> : ISized where T : unmanaged, IBinaryFloatingPointIe
     public int ElementSize => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
     public bool WritesOutput => Form == Form.Fused;
 
-    [GlobalSetup]
+    [GlobalSetup(Target = nameof(Scalar))]
+    public void SetupScalar()
+    {
+        Setup();
+        Tiering.Settle(Scalar);
+    }
+
+    [GlobalSetup(Target = nameof(TensorPrimitives))]
+    public void SetupTensorPrimitives()
+    {
+        Setup();
+        Tiering.Settle(TensorPrimitives);
+    }
+
+    [GlobalSetup(Target = nameof(FastLoss))]
+    public void SetupFastLoss()
+    {
+        Setup();
+        Tiering.Settle(FastLoss);
+    }
+
+    /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
     {
         _loss = ElementwiseLoss<T>.All[Loss];

@@ -27,7 +27,28 @@ public class Metrics : ISized
     public int ElementSize => sizeof(float);
     public bool WritesOutput => false;
 
-    [GlobalSetup]
+    [GlobalSetup(Target = nameof(Scalar))]
+    public void SetupScalar()
+    {
+        Setup();
+        Tiering.Settle(Scalar);
+    }
+
+    [GlobalSetup(Target = nameof(TensorPrimitives))]
+    public void SetupTensorPrimitives()
+    {
+        Setup();
+        Tiering.Settle(TensorPrimitives);
+    }
+
+    [GlobalSetup(Target = nameof(FastLoss))]
+    public void SetupFastLoss()
+    {
+        Setup();
+        Tiering.Settle(FastLoss);
+    }
+
+    /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
     {
         Parallelism.MaxThreads = 1;

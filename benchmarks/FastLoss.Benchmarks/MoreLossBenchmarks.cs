@@ -56,7 +56,35 @@ public class MoreLosses : ISized
         _ => (2, 1),
     };
 
-    [GlobalSetup]
+    [GlobalSetup(Target = nameof(Scalar))]
+    public void SetupScalar()
+    {
+        Setup();
+        Tiering.Settle(Scalar);
+    }
+
+    [GlobalSetup(Target = nameof(TensorPrimitives))]
+    public void SetupTensorPrimitives()
+    {
+        Setup();
+        Tiering.Settle(TensorPrimitives);
+    }
+
+    [GlobalSetup(Target = nameof(Roofline))]
+    public void SetupRoofline()
+    {
+        Setup();
+        Tiering.Settle(Roofline);
+    }
+
+    [GlobalSetup(Target = nameof(FastLoss))]
+    public void SetupFastLoss()
+    {
+        Setup();
+        Tiering.Settle(FastLoss);
+    }
+
+    /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
     {
         (Loss, Rows, Columns) = Parse(Case);

@@ -28,7 +28,35 @@ public class Objectives : ISized
 
     private bool Regression => Case.Contains("MSE", StringComparison.Ordinal);
 
-    [GlobalSetup]
+    [GlobalSetup(Target = nameof(Scalar))]
+    public void SetupScalar()
+    {
+        Setup();
+        Tiering.Settle(Scalar);
+    }
+
+    [GlobalSetup(Target = nameof(TensorPrimitives))]
+    public void SetupTensorPrimitives()
+    {
+        Setup();
+        Tiering.Settle(TensorPrimitives);
+    }
+
+    [GlobalSetup(Target = nameof(SingleLosses))]
+    public void SetupSingleLosses()
+    {
+        Setup();
+        Tiering.Settle(SingleLosses);
+    }
+
+    [GlobalSetup(Target = nameof(FastLoss))]
+    public void SetupFastLoss()
+    {
+        Setup();
+        Tiering.Settle(FastLoss);
+    }
+
+    /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
     {
         Parallelism.MaxThreads = 1;

@@ -34,8 +34,28 @@ public class Paths : ISized
     public int ElementSize => sizeof(float);
     public bool WritesOutput => true;
 
-    [GlobalSetup]
-    public void Setup()
+    [GlobalSetup(Target = nameof(Scalar))]
+    public void SetupScalar()
+    {
+        Setup();
+        Tiering.Settle(Scalar);
+    }
+
+    [GlobalSetup(Target = nameof(TensorPrimitives))]
+    public void SetupTensorPrimitives()
+    {
+        Setup();
+        Tiering.Settle(TensorPrimitives);
+    }
+
+    [GlobalSetup(Target = nameof(FastLoss))]
+    public void SetupFastLoss()
+    {
+        Setup();
+        Tiering.Settle(FastLoss);
+    }
+
+    private void Setup()
     {
         Parallelism.MaxThreads = 1;
         string[] parts = Kernel.Split(' ');

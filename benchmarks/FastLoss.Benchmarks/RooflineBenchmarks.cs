@@ -23,7 +23,35 @@ public unsafe class Rooflines : ISized
     public int ElementSize => sizeof(float);
     public bool WritesOutput => true;
 
-    [GlobalSetup]
+    [GlobalSetup(Target = nameof(AlignedDifferenceRoofline))]
+    public void SetupAlignedDifferenceRoofline()
+    {
+        Setup();
+        Tiering.Settle(AlignedDifferenceRoofline);
+    }
+
+    [GlobalSetup(Target = nameof(FastLossFusedOnFloatArrays))]
+    public void SetupFastLossFusedOnFloatArrays()
+    {
+        Setup();
+        Tiering.Settle(FastLossFusedOnFloatArrays);
+    }
+
+    [GlobalSetup(Target = nameof(AlignedReadRoofline))]
+    public void SetupAlignedReadRoofline()
+    {
+        Setup();
+        Tiering.Settle(AlignedReadRoofline);
+    }
+
+    [GlobalSetup(Target = nameof(FastLossValueOnFloatArrays))]
+    public void SetupFastLossValueOnFloatArrays()
+    {
+        Setup();
+        Tiering.Settle(FastLossValueOnFloatArrays);
+    }
+
+    /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
     {
         Parallelism.MaxThreads = 1;

@@ -36,7 +36,21 @@ public class TrainingSteps
         _ => CrossEntropyCompositions.Scalar,
     };
 
-    [GlobalSetup]
+    [GlobalSetup(Target = nameof(Step))]
+    public void SetupStep()
+    {
+        Setup();
+        Tiering.Settle(Step);
+    }
+
+    [GlobalSetup(Target = nameof(LossAlone))]
+    public void SetupLossAlone()
+    {
+        Setup();
+        Tiering.Settle(LossAlone);
+    }
+
+    /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
     {
         Parallelism.MaxThreads = 1;
