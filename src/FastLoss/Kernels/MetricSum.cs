@@ -29,18 +29,9 @@ internal static class MetricSum
         {
             return Dispatch.Pointwise<double, TOp, ValueMode>(Doubles(x), Doubles(y), default, default, in op, 1.0, 1);
         }
-        ReadOnlySpan<float> xf = MemoryMarshal.Cast<T, float>(x), yf = MemoryMarshal.Cast<T, float>(y);
-        Span<double> xd = stackalloc double[Chunk];
-        Span<double> yd = stackalloc double[Chunk];
-        double sum = 0;
-        for (int start = 0; start < xf.Length; start += Chunk)
-        {
-            int count = Math.Min(Chunk, xf.Length - start);
-            Widen(xf.Slice(start, count), xd);
-            Widen(yf.Slice(start, count), yd);
-            sum += Dispatch.Pointwise<double, TOp, ValueMode>(xd[..count], yd[..count], default, default, in op, 1.0, 1);
-        }
-        return sum;
+        OneSum<TOp> sum = new(op);
+        Sums(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), ref sum);
+        return sum.Total;
     }
 
     /// <summary>The first input's sum of a term that ignores the second (it is passed as the first again).</summary>
@@ -49,6 +40,46 @@ internal static class MetricSum
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOp : struct, IPointwiseLoss<double>
         => Sum(x, x, in op);
+
+    /// <summary>
+    /// Several sums over the same float inputs in one pass: each chunk is widened once (once in all when
+    /// <paramref name="y"/> is <paramref name="x"/>), then handed to every sum of <paramref name="sums"/>, which adds
+    /// each of its terms' chunk sum in chunk order: the bits of separate <see cref="Sum{T, TOp}(ReadOnlySpan{T}, ReadOnlySpan{T}, in TOp)"/> calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    public static void Sums<TSums>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ref TSums sums)
+        where TSums : struct, IChunkSums
+    {
+        bool same = x == y;
+        Span<double> xd = stackalloc double[Chunk];
+        Span<double> yd = same ? xd : stackalloc double[Chunk];
+        for (int start = 0; start < x.Length; start += Chunk)
+        {
+            int count = Math.Min(Chunk, x.Length - start);
+            Widen(x.Slice(start, count), xd);
+            if (!same)
+            {
+                Widen(y.Slice(start, count), yd);
+            }
+            sums.Add(xd[..count], yd[..count]);
+        }
+    }
+
+    /// <summary>A term's sum over one chunk of double inputs (not empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ChunkSum<TOp>(ReadOnlySpan<double> x, ReadOnlySpan<double> y, in TOp op)
+        where TOp : struct, IPointwiseLoss<double>
+        => Dispatch.Pointwise<double, TOp, ValueMode>(x, y, default, default, in op, 1.0, 1);
+
+    /// <summary>One term's running sum, for <see cref="Sum{T, TOp}(ReadOnlySpan{T}, ReadOnlySpan{T}, in TOp)"/>.</summary>
+    private struct OneSum<TOp>(TOp op) : IChunkSums
+        where TOp : struct, IPointwiseLoss<double>
+    {
+        public double Total;
+
+        public void Add(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => Total += ChunkSum(x, y, in op);
+    }
 
     private static ReadOnlySpan<double> Doubles<T>(ReadOnlySpan<T> values) where T : unmanaged
         => MemoryMarshal.Cast<T, double>(values);
@@ -83,4 +114,11 @@ internal static class MetricSum
             Unsafe.Add(ref d, i) = Unsafe.Add(ref s, i);
         }
     }
+}
+
+/// <summary>Sums that <see cref="MetricSum.Sums"/> feeds a chunk of widened inputs at a time.</summary>
+internal interface IChunkSums
+{
+    /// <summary>Adds the chunk's sum of each term (the chunks come in order).</summary>
+    void Add(ReadOnlySpan<double> x, ReadOnlySpan<double> y);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FastLoss.Kernels;
 
 namespace FastLoss.Metrics;
@@ -40,7 +41,19 @@ internal struct RegressionStatistics
         // targets with a large mean and a small spread, where Σt² − (Σt)²/n cancels).
         s.Shift = double.CreateTruncating(targets[0]);
         s.TargetOffset = MetricSum.Sum(targets, new ShiftedTargetOperator(s.Shift)) / predictions.Length;
-        s.TargetSquares = MetricSum.Sum(targets, new CenteredSquareOperator(s.Shift, s.TargetOffset));
+        CenteredSquareOperator centered = new(s.Shift, s.TargetOffset);
+        if (typeof(T) == typeof(float))
+        {
+            // The other sums in one pass over both inputs: each chunk widened once for all (the same chunk sums).
+            ErrorSums sums = new(centered, absoluteErrors);
+            MetricSum.Sums(MemoryMarshal.Cast<T, float>(predictions), MemoryMarshal.Cast<T, float>(targets), ref sums);
+            s.TargetSquares = sums.TargetSquares;
+            s.SquaredErrors = sums.SquaredErrors;
+            s.AbsoluteErrors = sums.AbsoluteErrors;
+            s.PercentageErrors = sums.PercentageErrors;
+            return s;
+        }
+        s.TargetSquares = MetricSum.Sum(targets, centered);
         s.SquaredErrors = MetricSum.Sum(predictions, targets, new SquaredErrorOperator<double>());
         if (absoluteErrors)
         {
@@ -48,6 +61,23 @@ internal struct RegressionStatistics
             s.PercentageErrors = MetricSum.Sum(predictions, targets, new AbsolutePercentageErrorOperator());
         }
         return s;
+    }
+
+    /// <summary>The sums after the targets' mean, a chunk of (predictions, targets) at a time (float inputs).</summary>
+    private struct ErrorSums(CenteredSquareOperator centered, bool absoluteErrors) : IChunkSums
+    {
+        public double TargetSquares, SquaredErrors, AbsoluteErrors, PercentageErrors;
+
+        public void Add(ReadOnlySpan<double> p, ReadOnlySpan<double> t)
+        {
+            TargetSquares += MetricSum.ChunkSum(t, t, in centered);
+            SquaredErrors += MetricSum.ChunkSum(p, t, new SquaredErrorOperator<double>());
+            if (absoluteErrors)
+            {
+                AbsoluteErrors += MetricSum.ChunkSum(p, t, new AbsoluteErrorOperator<double>());
+                PercentageErrors += MetricSum.ChunkSum(p, t, new AbsolutePercentageErrorOperator());
+            }
+        }
     }
 
     /// <summary>The statistics of both sets of elements (Chan, Golub and LeVeque's pairwise update for the targets).</summary>
