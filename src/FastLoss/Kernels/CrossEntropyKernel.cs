@@ -371,7 +371,7 @@ internal static class CrossEntropyKernel
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T SumParts<T, TVec>(TVec p0, TVec p1, TVec p2, TVec p3) where T : unmanaged, IBinaryFloatingPointIeee754<T> where TVec : struct, IVec<TVec, T>
-        => Parts<T, TVec>() switch
+        => (64 / Unsafe.SizeOf<TVec>()) switch // in place: the JIT reads only the path's case (see Rotate)
         {
             1 => TVec.ReduceSum(p0),
             2 => TVec.ReduceSum(p0 + p1),
@@ -1059,11 +1059,11 @@ internal static class CrossEntropyKernel
         }
         Span<double> laneSums = stackalloc double[16];
         TVec.StoreAccumulator(lo0, hi0, laneSums);
-        if (parts > 1)
+        if (64 / Unsafe.SizeOf<TVec>() > 1)
         {
             TVec.StoreAccumulator(lo1, hi1, laneSums[TVec.Count..]);
         }
-        if (parts > 2)
+        if (64 / Unsafe.SizeOf<TVec>() > 2)
         {
             TVec.StoreAccumulator(lo2, hi2, laneSums[(2 * TVec.Count)..]);
             TVec.StoreAccumulator(lo3, hi3, laneSums[(3 * TVec.Count)..]);
@@ -1086,11 +1086,13 @@ internal static class CrossEntropyKernel
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
     {
-        if (Parts<T, TVec>() == 2)
+        // Parts tested in place (64 bytes over the vector's size), so that the JIT reads only the path's own branch
+        // (see PointwiseDriver.CheapBlocks).
+        if (64 / Unsafe.SizeOf<TVec>() == 2)
         {
             (s0, s1) = (s1, s0);
         }
-        else if (Parts<T, TVec>() == 4)
+        else if (64 / Unsafe.SizeOf<TVec>() == 4)
         {
             (s0, s1, s2, s3) = (s1, s2, s3, s0);
         }
@@ -1106,12 +1108,12 @@ internal static class CrossEntropyKernel
         TVec zero = TVec.CreateConstant(0.0);
         TVec.Accumulate(ref lo0, ref hi0, e0);
         e0 = zero;
-        if (Parts<T, TVec>() > 1)
+        if (64 / Unsafe.SizeOf<TVec>() > 1)
         {
             TVec.Accumulate(ref lo1, ref hi1, e1);
             e1 = zero;
         }
-        if (Parts<T, TVec>() > 2)
+        if (64 / Unsafe.SizeOf<TVec>() > 2)
         {
             TVec.Accumulate(ref lo2, ref hi2, e2);
             TVec.Accumulate(ref lo3, ref hi3, e3);

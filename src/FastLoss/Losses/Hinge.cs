@@ -172,7 +172,7 @@ public static partial class ObjectiveTerm
 }
 
 /// <summary>Hinge: max(0, 1 − t·x) for t = ±1; gradient −t where the margin is violated, else 0.</summary>
-internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>
+internal readonly struct HingeOperator<T, TSquared> : IPointwiseLoss<T>, ILargeCheapLoss
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
 {

@@ -115,7 +115,7 @@ public static partial class ObjectiveTerm
 }
 
 /// <summary>Huber: ½d² where |d| &lt; δ, else δ(|d| − ½δ); gradient clamp(d, −δ, δ). As PyTorch's huber_loss.</summary>
-internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal readonly struct HuberOperator<T>(T delta) : IPointwiseLoss<T>, ILargeCheapLoss where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Cheap
     {

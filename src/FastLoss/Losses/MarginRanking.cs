@@ -76,7 +76,7 @@ public static partial class Loss
 }
 
 /// <summary>max(0, −t·(x₁ − x₂) + margin) with x = x₁, y = x₂ and the targets in the weight slot; gradients −t and +t where positive.</summary>
-internal readonly struct MarginRankingOperator<T>(T margin) : IPointwiseLoss<T>, ITwoGradientLoss where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal readonly struct MarginRankingOperator<T>(T margin) : IPointwiseLoss<T>, ITwoGradientLoss, ILargeCheapLoss where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool UsesWeights
     {

@@ -115,7 +115,7 @@ public static partial class ObjectiveTerm
 }
 
 /// <summary>Pinball loss: max(τ(t − p), (τ − 1)(t − p)); gradient −τ where t &gt; p, 1 − τ where t &lt; p, 0 where equal.</summary>
-internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal readonly struct QuantileOperator<T>(T quantile) : IPointwiseLoss<T>, ILargeCheapLoss where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Cheap
     {

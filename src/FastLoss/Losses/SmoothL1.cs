@@ -121,7 +121,7 @@ public static partial class ObjectiveTerm
 }
 
 /// <summary>Smooth L1 (β &gt; 0): ½d²/β where |d| &lt; β, else |d| − ½β; gradient clamp(d/β, −1, 1). As PyTorch's smooth_l1_loss.</summary>
-internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal readonly struct SmoothL1Operator<T>(T beta) : IPointwiseLoss<T>, ILargeCheapLoss where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Cheap
     {
