@@ -24,7 +24,7 @@ internal static class Guard
     {
         if (first.Length != second.Length)
         {
-            throw new ArgumentException($"{firstName} and {secondName} must have the same length ({firstName}: {first.Length}, {secondName}: {second.Length}).", secondName);
+            Throw.Lengths(firstName, first.Length, secondName, second.Length);
         }
     }
 
@@ -33,7 +33,7 @@ internal static class Guard
     {
         if (reduction is not FastLoss.Reduction.Mean and not FastLoss.Reduction.Sum)
         {
-            throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Reduction must be Mean or Sum.");
+            Throw.BadReduction(reduction);
         }
     }
 
@@ -48,16 +48,16 @@ internal static class Guard
     {
         if (output.Length != input.Length)
         {
-            throw new ArgumentException($"{outputName} must have the length of {inputName} ({input.Length}), not {output.Length}.", outputName);
+            Throw.OutputLength(outputName, inputName, input.Length, output.Length);
         }
         ReadOnlySpan<T> o = output;
         if (o.Overlaps(input, out int offset) && (offset != 0 || o.Length != input.Length))
         {
-            throw new ArgumentException($"{outputName} overlaps {inputName} without being the same memory; it must be {inputName} itself (in place) or separate.", outputName);
+            Throw.PartialOverlap(outputName, inputName);
         }
         if (o.Overlaps(other1) || o.Overlaps(other2))
         {
-            throw new ArgumentException($"{outputName} overlaps an input other than {inputName}.", outputName);
+            Throw.OtherOverlap(outputName, inputName);
         }
     }
 
@@ -82,7 +82,7 @@ internal static class Guard
     {
         if (!(value > T.Zero) || T.IsInfinity(value))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and finite.");
+            Throw.OutOfRange(name, value, " must be positive and finite.");
         }
     }
 
@@ -92,7 +92,7 @@ internal static class Guard
     {
         if (!(value >= T.Zero) || T.IsInfinity(value))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be zero or positive, and finite.");
+            Throw.OutOfRange(name, value, " must be zero or positive, and finite.");
         }
     }
 
@@ -102,7 +102,7 @@ internal static class Guard
     {
         if (!(value > T.Zero && value < T.One))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie strictly between 0 and 1.");
+            Throw.OutOfRange(name, value, " must lie strictly between 0 and 1.");
         }
     }
 
@@ -119,7 +119,7 @@ internal static class Guard
     }
 
     /// <summary>Throws for element <paramref name="index"/> of <paramref name="name"/>, <paramref name="value"/>, outside [0, 1].</summary>
-    [DoesNotReturn]
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void NotProbability<T>(T value, int index, string? name)
         => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is outside [0, 1].");
 
@@ -134,12 +134,12 @@ internal static class Guard
         }
         if (weights.Length != expectedLength)
         {
-            throw new ArgumentException($"{name} must be empty or have {expectedLength} elements, not {weights.Length}.", name);
+            Throw.WeightsLength(name, expectedLength, weights.Length);
         }
         int bad = Kernels.Scan.FirstOutside(weights, T.Zero, T.PositiveInfinity);
         if (bad >= 0)
         {
-            throw new ArgumentOutOfRangeException(name, weights[bad], $"{name}[{bad}] is negative.");
+            Throw.NegativeWeight(name, bad, weights[bad]);
         }
     }
 
@@ -151,7 +151,7 @@ internal static class Guard
         int bad = Kernels.Scan.FirstNotSign(values);
         if (bad >= 0)
         {
-            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is neither -1 nor +1.");
+            Throw.NotSign(name, bad, values[bad]);
         }
     }
 
@@ -171,7 +171,7 @@ internal static class Guard
         Classes(classes, classesName);
         if (matrix.Length % classes != 0)
         {
-            throw new ArgumentException($"The length of {name} ({matrix.Length}) is not a multiple of {classesName} ({classes}).", name);
+            Throw.NotMultiple(name, matrix.Length, classesName, classes);
         }
         return matrix.Length / classes;
     }
@@ -182,7 +182,7 @@ internal static class Guard
     {
         if (!(value >= T.Zero && value <= T.One))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1].");
+            Throw.OutOfRange(name, value, " must lie in [0, 1].");
         }
     }
 
@@ -194,7 +194,7 @@ internal static class Guard
         int bad = Kernels.Scan.FirstNotZeroOrOne(values);
         if (bad >= 0)
         {
-            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}, neither 0 nor 1.");
+            Throw.NotZeroOrOne(name, bad, values[bad]);
         }
     }
 
@@ -206,7 +206,7 @@ internal static class Guard
         int bad = Kernels.Scan.FirstOutside(values, T.BitIncrement(bound), T.PositiveInfinity);
         if (bad >= 0)
         {
-            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}; it must be above {bound}.");
+            Throw.NotAbove(name, bad, values[bad], bound);
         }
     }
 
@@ -218,7 +218,7 @@ internal static class Guard
         int bad = Kernels.Scan.FirstOutside(values, T.Zero, T.PositiveInfinity);
         if (bad >= 0)
         {
-            throw new ArgumentOutOfRangeException(name, values[bad], $"{name}[{bad}] is {values[bad]}; it must not be negative.");
+            Throw.Negative(name, bad, values[bad]);
         }
     }
 
@@ -261,7 +261,7 @@ internal static class Guard
         }
         if (((ReadOnlySpan<T>)gradient1).Overlaps(gradient2))
         {
-            throw new ArgumentException($"{gradient1Name} and {gradient2Name} overlap; each gradient needs memory of its own.", gradient2Name);
+            Throw.GradientsOverlap(gradient1Name, gradient2Name);
         }
     }
 
@@ -280,5 +280,68 @@ internal static class Guard
         {
             Output(output1, form, input1, input2, other, input1Name);
         }
+    }
+
+    /// <summary>
+    /// The guards' exceptions, built out of line: a guard is compiled optimized at its first call, and with its message
+    /// formatting inlined each took about a millisecond of the first call's JIT time (most of a trainer's first step).
+    /// </summary>
+    private static class Throw
+    {
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Lengths(string? firstName, int first, string? secondName, int second)
+            => throw new ArgumentException($"{firstName} and {secondName} must have the same length ({firstName}: {first}, {secondName}: {second}).", secondName);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void BadReduction(Reduction reduction)
+            => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Reduction must be Mean or Sum.");
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void OutputLength(string? outputName, string? inputName, int inputLength, int outputLength)
+            => throw new ArgumentException($"{outputName} must have the length of {inputName} ({inputLength}), not {outputLength}.", outputName);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void PartialOverlap(string? outputName, string? inputName)
+            => throw new ArgumentException($"{outputName} overlaps {inputName} without being the same memory; it must be {inputName} itself (in place) or separate.", outputName);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void OtherOverlap(string? outputName, string? inputName)
+            => throw new ArgumentException($"{outputName} overlaps an input other than {inputName}.", outputName);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void OutOfRange<T>(string? name, T value, string requirement)
+            => throw new ArgumentOutOfRangeException(name, value, name + requirement);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void NotSign<T>(string? name, int index, T value)
+            => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is neither -1 nor +1.");
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void NotMultiple(string? name, int length, string? classesName, int classes)
+            => throw new ArgumentException($"The length of {name} ({length}) is not a multiple of {classesName} ({classes}).", name);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void NotZeroOrOne<T>(string? name, int index, T value)
+            => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is {value}, neither 0 nor 1.");
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void NotAbove<T>(string? name, int index, T value, T bound)
+            => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is {value}; it must be above {bound}.");
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Negative<T>(string? name, int index, T value)
+            => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is {value}; it must not be negative.");
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void GradientsOverlap(string? gradient1Name, string? gradient2Name)
+            => throw new ArgumentException($"{gradient1Name} and {gradient2Name} overlap; each gradient needs memory of its own.", gradient2Name);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void WeightsLength(string? name, int expected, int length)
+            => throw new ArgumentException($"{name} must be empty or have {expected} elements, not {length}.", name);
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        public static void NegativeWeight<T>(string? name, int index, T value)
+            => throw new ArgumentOutOfRangeException(name, value, $"{name}[{index}] is negative.");
     }
 }
