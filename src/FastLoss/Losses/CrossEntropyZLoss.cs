@@ -170,7 +170,13 @@ internal readonly struct SoftmaxTerms<T, TWeights>(T max) : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TWeights : struct, IFlag
 {
-    public static int Inputs => TWeights.Value ? 2 : 1;
+    public static int Inputs
+    {
+        // Inlined by force: a flag's value, so that the driver's tests of it fold (without, the call stayed a call in
+        // the row loop and every sum's copy was compiled in).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TWeights.Value ? 2 : 1;
+    }
 
     public static int Count => 2;
 
@@ -188,7 +194,13 @@ internal readonly struct SoftmaxGradientMap<T, TWeights>(T max, T k, T s) : IRow
 {
     public static bool Expensive => true;
 
-    public static int Inputs => TWeights.Value ? 2 : 1;
+    public static int Inputs
+    {
+        // Inlined by force: a flag's value, so that the driver's tests of it fold (without, the call stayed a call in
+        // the row loop and every sum's copy was compiled in).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TWeights.Value ? 2 : 1;
+    }
 
     public static int Outputs => 1;
 
