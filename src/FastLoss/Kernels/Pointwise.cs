@@ -45,6 +45,7 @@ internal readonly struct Normalization
     }
 
     /// <summary>Checks the reduction (a shard's batch weight was checked when it was made).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Check()
     {
         if (_batchWeight == 0)
@@ -53,15 +54,22 @@ internal readonly struct Normalization
         }
     }
 
-    private bool IsMean => _batchWeight == 0 && _reduction == Reduction.Mean;
+    private bool IsMean
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _batchWeight == 0 && _reduction == Reduction.Mean;
+    }
 
     /// <summary>What the sum of the losses is divided by: <paramref name="weight"/> for <c>Mean</c>, else 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double ValueDivisor(double weight) => IsMean ? weight : 1;
 
     /// <summary>What the gradient is divided by: <paramref name="weight"/> for <c>Mean</c>, the batch's weight for a shard, else 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double GradientDivisor(double weight) => _batchWeight != 0 ? _batchWeight : IsMean ? weight : 1;
 
     /// <summary>The factor of the gradient in <typeparamref name="T"/>: <c>1/GradientDivisor</c> rounded once (exactly 1 for <c>Sum</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T GradientScale<T>(double weight) where T : IBinaryFloatingPointIeee754<T> => T.CreateTruncating(1.0 / GradientDivisor(weight));
 }
 

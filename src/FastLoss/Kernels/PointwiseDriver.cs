@@ -201,6 +201,7 @@ internal static partial class PointwiseDriver
     /// 2^r ≥ max(n, 4), so that ρ·(any sum of up to n finite doubles) is finite. A power of two: the bits of a
     /// sum and of the mean derived from it do not change, but for terms below about 2^−990 (subnormal once scaled).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double SumScale<T>(nuint n)
         => typeof(T) == typeof(float) ? 1.0 : Math.ScaleB(1.0, -(Math.ILogB(Math.Max((double)n, 4.0) - 1) + 1));
 
@@ -460,7 +461,8 @@ internal static partial class PointwiseDriver
         public TVec Low0, High0, Low1, High1, Low2, High2, Low3, High3;
     }
 
-    /// <summary>Writes the L lane sums in lane order.</summary>
+    /// <summary>Writes the L lane sums in lane order (inlined: as a call it ran as tier-0 code for a process's first calls).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<T, TVec>(ref Accumulators<TVec> sums, Span<double> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>

@@ -117,6 +117,7 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
         TLow.Accumulate(ref low.B, ref high.B, terms.B);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAccumulator(Pair<TLow, T> low, Pair<TLow, T> high, Span<double> destination)
     {
         TLow.StoreAccumulator(low.A, high.A, destination);

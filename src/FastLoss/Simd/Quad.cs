@@ -161,6 +161,7 @@ internal struct Quad<TLow, T> : IVec<Quad<TLow, T>, T>
         TLow.AccumulateBlock(ref low.C, ref high.C, t0.C, t1.C, t2.C, t3.C);
         TLow.AccumulateBlock(ref low.D, ref high.D, t0.D, t1.D, t2.D, t3.D);
     }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAccumulator(Quad<TLow, T> low, Quad<TLow, T> high, Span<double> destination)
     {
         TLow.StoreAccumulator(low.A, high.A, destination[(0 * TLow.Count)..]);

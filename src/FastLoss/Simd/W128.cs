@@ -224,6 +224,7 @@ internal struct W128<T> : IVec<W128<T>, T>
         high = typeof(T) == typeof(float) ? new(Vector128.Create(source[Vector128<double>.Count..]).As<double, T>()) : default;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAccumulator(W128<T> low, W128<T> high, Span<double> destination)
     {
         low.V.As<T, double>().CopyTo(destination);

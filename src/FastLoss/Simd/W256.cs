@@ -198,6 +198,7 @@ internal struct W256<T> : IVec<W256<T>, T>
         high = typeof(T) == typeof(float) ? new(Vector256.Create(source[Vector256<double>.Count..]).As<double, T>()) : default;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAccumulator(W256<T> low, W256<T> high, Span<double> destination)
     {
         low.V.As<T, double>().CopyTo(destination);

@@ -184,6 +184,7 @@ internal struct W512<T> : IVec<W512<T>, T>
         high = typeof(T) == typeof(float) ? new(Vector512.Create(source[Vector512<double>.Count..]).As<double, T>()) : default;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAccumulator(W512<T> low, W512<T> high, Span<double> destination)
     {
         low.V.As<T, double>().CopyTo(destination);

@@ -166,6 +166,7 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
         ? BitConverter.Int64BitsToDouble((Bits(high) << 32) | (uint)Bits(low))
         : Unsafe.BitCast<T, double>(low.V);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreAccumulator(WScalar<T> low, WScalar<T> high, Span<double> destination)
         => destination[0] = ReadAccumulator(low, high);
 
