@@ -40,25 +40,13 @@ public class Elementwise<T> : ISized where T : unmanaged, IBinaryFloatingPointIe
     public bool WritesOutput => Form == Form.Fused;
 
     [GlobalSetup(Target = nameof(Scalar))]
-    public void SetupScalar()
-    {
-        Setup();
-        Tiering.Settle(Scalar);
-    }
+    public void SetupScalar() => Tiering.Settle(Setup, Scalar);
 
     [GlobalSetup(Target = nameof(TensorPrimitives))]
-    public void SetupTensorPrimitives()
-    {
-        Setup();
-        Tiering.Settle(TensorPrimitives);
-    }
+    public void SetupTensorPrimitives() => Tiering.Settle(Setup, TensorPrimitives);
 
     [GlobalSetup(Target = nameof(FastLoss))]
-    public void SetupFastLoss()
-    {
-        Setup();
-        Tiering.Settle(FastLoss);
-    }
+    public void SetupFastLoss() => Tiering.Settle(Setup, FastLoss);
 
     /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()

@@ -57,32 +57,16 @@ public class MoreLosses : ISized
     };
 
     [GlobalSetup(Target = nameof(Scalar))]
-    public void SetupScalar()
-    {
-        Setup();
-        Tiering.Settle(Scalar);
-    }
+    public void SetupScalar() => Tiering.Settle(Setup, Scalar);
 
     [GlobalSetup(Target = nameof(TensorPrimitives))]
-    public void SetupTensorPrimitives()
-    {
-        Setup();
-        Tiering.Settle(TensorPrimitives);
-    }
+    public void SetupTensorPrimitives() => Tiering.Settle(Setup, TensorPrimitives);
 
     [GlobalSetup(Target = nameof(Roofline))]
-    public void SetupRoofline()
-    {
-        Setup();
-        Tiering.Settle(Roofline);
-    }
+    public void SetupRoofline() => Tiering.Settle(Setup, Roofline);
 
     [GlobalSetup(Target = nameof(FastLoss))]
-    public void SetupFastLoss()
-    {
-        Setup();
-        Tiering.Settle(FastLoss);
-    }
+    public void SetupFastLoss() => Tiering.Settle(Setup, FastLoss);
 
     /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()

@@ -35,25 +35,13 @@ public class Paths : ISized
     public bool WritesOutput => true;
 
     [GlobalSetup(Target = nameof(Scalar))]
-    public void SetupScalar()
-    {
-        Setup();
-        Tiering.Settle(Scalar);
-    }
+    public void SetupScalar() => Tiering.Settle(Setup, Scalar);
 
     [GlobalSetup(Target = nameof(TensorPrimitives))]
-    public void SetupTensorPrimitives()
-    {
-        Setup();
-        Tiering.Settle(TensorPrimitives);
-    }
+    public void SetupTensorPrimitives() => Tiering.Settle(Setup, TensorPrimitives);
 
     [GlobalSetup(Target = nameof(FastLoss))]
-    public void SetupFastLoss()
-    {
-        Setup();
-        Tiering.Settle(FastLoss);
-    }
+    public void SetupFastLoss() => Tiering.Settle(Setup, FastLoss);
 
     private void Setup()
     {

@@ -24,32 +24,16 @@ public unsafe class Rooflines : ISized
     public bool WritesOutput => true;
 
     [GlobalSetup(Target = nameof(AlignedDifferenceRoofline))]
-    public void SetupAlignedDifferenceRoofline()
-    {
-        Setup();
-        Tiering.Settle(AlignedDifferenceRoofline);
-    }
+    public void SetupAlignedDifferenceRoofline() => Tiering.Settle(Setup, AlignedDifferenceRoofline);
 
     [GlobalSetup(Target = nameof(FastLossFusedOnFloatArrays))]
-    public void SetupFastLossFusedOnFloatArrays()
-    {
-        Setup();
-        Tiering.Settle(FastLossFusedOnFloatArrays);
-    }
+    public void SetupFastLossFusedOnFloatArrays() => Tiering.Settle(Setup, FastLossFusedOnFloatArrays);
 
     [GlobalSetup(Target = nameof(AlignedReadRoofline))]
-    public void SetupAlignedReadRoofline()
-    {
-        Setup();
-        Tiering.Settle(AlignedReadRoofline);
-    }
+    public void SetupAlignedReadRoofline() => Tiering.Settle(Setup, AlignedReadRoofline);
 
     [GlobalSetup(Target = nameof(FastLossValueOnFloatArrays))]
-    public void SetupFastLossValueOnFloatArrays()
-    {
-        Setup();
-        Tiering.Settle(FastLossValueOnFloatArrays);
-    }
+    public void SetupFastLossValueOnFloatArrays() => Tiering.Settle(Setup, FastLossValueOnFloatArrays);
 
     /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()

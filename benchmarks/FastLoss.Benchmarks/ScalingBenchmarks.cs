@@ -26,11 +26,7 @@ public class Scaling : ISized
     public bool WritesOutput => true;
 
     [GlobalSetup(Target = nameof(FastLoss))]
-    public void SetupFastLoss()
-    {
-        Setup();
-        Tiering.Settle(FastLoss);
-    }
+    public void SetupFastLoss() => Tiering.Settle(Setup, FastLoss);
 
     /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()

@@ -15,6 +15,13 @@ namespace FastLoss.Benchmarks;
 /// </summary>
 internal static class Tiering
 {
+    /// <summary>A benchmark's setup: its data (<paramref name="setup"/>), then <see cref="Settle{T}(Func{T})"/> of the measured method.</summary>
+    public static void Settle<T>(Action setup, Func<T> method)
+    {
+        setup();
+        Settle(method);
+    }
+
     /// <summary>
     /// Rounds of calls (each at least 40 ms and one call) with pauses of 80 ms between them, in which the runtime
     /// promotes what was called and compiles it in the background; done once a round is not 3% faster than the one

@@ -37,18 +37,10 @@ public class TrainingSteps
     };
 
     [GlobalSetup(Target = nameof(Step))]
-    public void SetupStep()
-    {
-        Setup();
-        Tiering.Settle(Step);
-    }
+    public void SetupStep() => Tiering.Settle(Setup, Step);
 
     [GlobalSetup(Target = nameof(LossAlone))]
-    public void SetupLossAlone()
-    {
-        Setup();
-        Tiering.Settle(LossAlone);
-    }
+    public void SetupLossAlone() => Tiering.Settle(Setup, LossAlone);
 
     /// <summary>The data; each measured method's own setup (above) then lets its tiered compilation settle.</summary>
     public void Setup()
