@@ -975,7 +975,10 @@ internal static class CrossEntropyKernel
         }
         mv = TVec.MaxSelect(TVec.MaxSelect(m2, mv), TVec.MaxSelect(m3, m1));
         sums.Max = TVec.ReduceMax(mv);
-        if (IsScalarPath<T, TVec>())
+        // The scalar path's logical vector (Dispatch.CrossEntropyScaled: 16 or 8 single lanes) runs its long rows one
+        // element at a time. Tested in place, so that the JIT reads only the branch the path runs (a helper's result
+        // is known only after inlining: the other branch's exponential was compiled in too).
+        if (typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>))
         {
             ScalarLongRowSums<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, ref sums);
             return;
@@ -1171,7 +1174,7 @@ internal static class CrossEntropyKernel
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
-        if (IsScalarPath<T, TVec>())
+        if (typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>)) // the scalar path (see LongRowMaximumAndSum)
         {
             GetGradientConstants<T, WScalar<T>, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out WScalar<T> ks, out WScalar<T> bs);
             ScalarLongRowGradient<T, TSoft, TWeights>(ref t, ref w, ref g, in k, ks, bs);
@@ -1205,14 +1208,6 @@ internal static class CrossEntropyKernel
             }
         }
     }
-
-    /// <summary>
-    /// Whether <typeparamref name="TVec"/> is the scalar path's logical vector (<see cref="Dispatch.CrossEntropyScaled"/>:
-    /// 16 or 8 single lanes), whose long rows run one element at a time (<see cref="ScalarLongRowSums"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsScalarPath<T, TVec>() where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>);
 
     /// <summary>
     /// Pass 2 of a long row on the scalar path, one or two elements at a time: the sums of <see cref="LongRowMaximumAndSum"/>
