@@ -78,7 +78,7 @@ public class DeterminismTests
         // Long rows (past the transposed blocks' 32 classes) with and without a partial last chunk and over several
         // groups of 16 chunks, labels and soft targets, smoothing, class weights with a zero and an infinite one
         // (∞·0 in the partial chunk's masked lanes), gradients separate and in place: each path its own loop (the
-        // scalar path one element at a time), the same lanes in the same order.
+        // scalar path one element at a time), a row whose maximum is zero: the same lanes in the same order.
         foreach (int classes in new[] { 33, 47, 64, 257, 1000, 4099 })
         {
             LongRows<float>(classes);
@@ -88,11 +88,17 @@ public class DeterminismTests
 
     private static void LongRows<T>(int classes) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        const int rows = 3;
+        const int rows = 4;
         Random rng = new(classes);
         T[] x = Enumerable.Range(0, rows * classes).Select(_ => T.CreateTruncating(rng.NextDouble() * 16 - 8)).ToArray();
+        // The last row's maximum is zero, both −0 and +0 in it (the scalar path's plain maximum takes that row again in
+        // the vector's lanes, whose order decides which zero is kept).
+        for (int c = 0; c < classes; c++)
+        {
+            x[3 * classes + c] = c == 2 || c == classes - 1 ? T.NegativeZero : c == classes - 3 || c == classes / 2 ? T.Zero : -T.Abs(x[3 * classes + c]);
+        }
         T[] soft = Enumerable.Range(0, rows * classes).Select(_ => T.CreateTruncating(rng.NextDouble() / classes * 2)).ToArray();
-        int[] labels = [0, classes - 1, classes / 2];
+        int[] labels = [0, classes - 1, classes / 2, 2];
         // The infinite weight at the first column of the partial last chunk (64 bytes from the row's end), a lane the
         // chunk masks out.
         int infinite = classes - 64 / Unsafe.SizeOf<T>();

@@ -3,6 +3,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using FastLoss.Simd;
 
 namespace FastLoss.Kernels;
@@ -950,39 +952,16 @@ internal static class CrossEntropyKernel
         TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
         nuint vectors = (nuint)(full * parts);
 
-        // The maximum is exact, so four running maxima (vector v into v mod 4) give the same value as one,
-        // with a quarter of the dependent steps.
-        TVec mv = TVec.Create(-Lane.MaxFinite<T>());
-        TVec m1 = mv, m2 = mv, m3 = mv;
-        nuint v4 = 0;
-        for (; v4 + 4 <= vectors; v4 += 4)
-        {
-            mv = TVec.MaxSelect(TVec.Load(ref x, v4 * width), mv);
-            m1 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 1) * width), m1);
-            m2 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 2) * width), m2);
-            m3 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 3) * width), m3);
-        }
-        for (; v4 < vectors; v4++)
-        {
-            mv = TVec.MaxSelect(TVec.Load(ref x, v4 * width), mv);
-        }
-        if (hasTail)
-        {
-            for (int p = 0; p < lanes; p += TVec.Count)
-            {
-                mv = TVec.MaxSelect(TVec.Select(TVec.LaneMask(tailFrom - p, lanes - p), TVec.Load(ref x, (nuint)(tailStart + p)), negInf), mv);
-            }
-        }
-        mv = TVec.MaxSelect(TVec.MaxSelect(m2, mv), TVec.MaxSelect(m3, m1));
-        sums.Max = TVec.ReduceMax(mv);
         // The scalar path's logical vector (Dispatch.CrossEntropyScaled: 16 or 8 single lanes) runs its long rows one
         // element at a time. Tested in place, so that the JIT reads only the branch the path runs (a helper's result
         // is known only after inlining: the other branch's exponential was compiled in too).
         if (typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>))
         {
+            sums.Max = ScalarRowMaximum<T, TVec>(ref x, classes);
             ScalarLongRowSums<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, ref sums);
             return;
         }
+        sums.Max = RowMaximum<T, TVec>(ref x, classes);
         TVec m = TVec.Create(sums.Max);
 
         // Flags in locals: read through `k` they would be reloaded after every store to the gradient row.
@@ -1032,7 +1011,23 @@ internal static class CrossEntropyKernel
             // The next row's maximum pass would otherwise wait for it from L3 or memory: ask for it now, while
             // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
             Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
-            TVec e = VMath.ExpSoftmax<TVec, T>(xv - m);
+            TVec e;
+            // Without FMA hardware (the SSE path) the exponential's emulated steps are deferred in the loop (no call per
+            // vector) and a vector with a lane that may differ is computed again exactly (rare). Tested in place, so
+            // that the JIT reads only the branch the path runs.
+            if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported)
+            {
+                int inexact = 0;
+                e = VMath.ExpSoftmaxDeferred<TVec, T>(xv - m, ref inexact);
+                if (inexact != 0)
+                {
+                    e = VMath.ExpSoftmaxExact<TVec, T>(xv - m);
+                }
+            }
+            else
+            {
+                e = VMath.ExpSoftmax<TVec, T>(xv - m);
+            }
             // The gaps only where they are summed: computed and dropped, they cost the loop a fifth of its speed.
             TVec gap = secondSum ? mScaled - xv * sigma : zero;
             AddChunk<T, TVec, TSoft, TWeights>(ref e0, ref t0, ref w0, ref p0, e, gap, ref t, ref w, offset, secondSum);
@@ -1082,6 +1077,83 @@ internal static class CrossEntropyKernel
             sums.Plain = TSoft.Value && smoothing ? SumParts<T, TVec>(p0, p1, p2, p3) : Constant.Of<T>(0.0);
         }
     }
+
+    /// <summary>
+    /// A row's maximum, from −MaxFinite (NaN and −∞ never taken), on the path's vectors: exact, so four running maxima
+    /// (vector v into v mod 4) give the same value as one, with a quarter of the dependent steps. The last partial chunk
+    /// is read ending at the row's end, its lanes already counted masked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T RowMaximum<T, TVec>(ref T x, int classes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        int lanes = Lanes<T>();
+        int parts = Parts<T, TVec>();
+        nuint width = (nuint)TVec.Count;
+        int full = classes / lanes;
+        int tailStart = classes - lanes;
+        int tailFrom = full * lanes - tailStart;
+        nuint vectors = (nuint)(full * parts);
+        TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
+        TVec mv = TVec.Create(-Lane.MaxFinite<T>());
+        TVec m1 = mv, m2 = mv, m3 = mv;
+        nuint v4 = 0;
+        for (; v4 + 4 <= vectors; v4 += 4)
+        {
+            mv = TVec.MaxSelect(TVec.Load(ref x, v4 * width), mv);
+            m1 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 1) * width), m1);
+            m2 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 2) * width), m2);
+            m3 = TVec.MaxSelect(TVec.Load(ref x, (v4 + 3) * width), m3);
+        }
+        for (; v4 < vectors; v4++)
+        {
+            mv = TVec.MaxSelect(TVec.Load(ref x, v4 * width), mv);
+        }
+        if (classes % lanes != 0)
+        {
+            for (int p = 0; p < lanes; p += TVec.Count)
+            {
+                mv = TVec.MaxSelect(TVec.Select(TVec.LaneMask(tailFrom - p, lanes - p), TVec.Load(ref x, (nuint)(tailStart + p)), negInf), mv);
+            }
+        }
+        mv = TVec.MaxSelect(TVec.MaxSelect(m2, mv), TVec.MaxSelect(m3, m1));
+        return TVec.ReduceMax(mv);
+    }
+
+    /// <summary>
+    /// <see cref="RowMaximum"/> on the scalar path: one running maximum over the elements, the same value (a maximum is
+    /// exact, and equal non-zero floats have the same bits), except that which of +0 and −0 the lane tree keeps
+    /// depends on its order: a maximum of zero is taken again in the logical vector's lanes (<see cref="RowMaximum"/>).
+    /// The emulated 16-lane vector's running maxima cost a seventh of the scalar path's cross-entropy.
+    /// </summary>
+    private static T ScalarRowMaximum<T, TVec>(ref T x, int classes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+    {
+        T m0 = -Lane.MaxFinite<T>(), m1 = m0;
+        nuint c = 0, n = (nuint)classes;
+        for (; c + 2 <= n; c += 2)
+        {
+            T a = Unsafe.Add(ref x, c), b = Unsafe.Add(ref x, c + 1);
+            m0 = a > m0 ? a : m0;
+            m1 = b > m1 ? b : m1;
+        }
+        if (c < n)
+        {
+            T a = Unsafe.Add(ref x, c);
+            m0 = a > m0 ? a : m0;
+        }
+        T max = m1 > m0 ? m1 : m0;
+        return max == T.Zero ? LaneMaximum<T, TVec>(ref x, classes) : max;
+    }
+
+    /// <summary><see cref="RowMaximum"/> in a method of its own (the scalar path's rare maximum of zero).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T LaneMaximum<T, TVec>(ref T x, int classes)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        => RowMaximum<T, TVec>(ref x, classes);
 
     /// <summary>Moves each part's sums one place on (the next part's become the first): register moves.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1258,19 +1330,29 @@ internal static class CrossEntropyKernel
         // Then the full chunks, element c in lane c mod L, two at a time: their exponentials as one vector of two
         // single lanes, two independent chains interleaved (one element's chain of emulated steps is latency-bound).
         int group = 16 * lanes;
-        for (int c = 0, end = full * lanes; c < end; c += 2)
+        for (int c = 0, end = full * lanes; c < end; c += 4)
         {
             int j = c & (lanes - 1);
-            T x0 = Unsafe.Add(ref x, (nuint)c), x1 = Unsafe.Add(ref x, (nuint)c + 1);
-            Pair<WScalar<T>, T> e = VMath.ExpSoftmax<Pair<WScalar<T>, T>, T>(new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max)));
+            T x0 = Unsafe.Add(ref x, (nuint)c), x1 = Unsafe.Add(ref x, (nuint)c + 1), x2 = Unsafe.Add(ref x, (nuint)c + 2), x3 = Unsafe.Add(ref x, (nuint)c + 3);
+            int inexact = 0;
+            Quad<WScalar<T>, T> e = VMath.ExpSoftmaxDeferred<Quad<WScalar<T>, T>, T>(
+                new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max), new WScalar<T>(x2 - max), new WScalar<T>(x3 - max)), ref inexact);
+            if (inexact != 0)
+            {
+                e = VMath.ExpSoftmaxExact<Quad<WScalar<T>, T>, T>(new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max), new WScalar<T>(x2 - max), new WScalar<T>(x3 - max)));
+            }
             AddElement<T, TSoft, TWeights>(j, e.A.V, secondSum ? maxScaled - x0 * sigma : T.Zero, ref t, ref w, (nuint)c, secondSum, exponentials, targets, weighted, plain);
             AddElement<T, TSoft, TWeights>(j + 1, e.B.V, secondSum ? maxScaled - x1 * sigma : T.Zero, ref t, ref w, (nuint)c + 1, secondSum, exponentials, targets, weighted, plain);
+            AddElement<T, TSoft, TWeights>(j + 2, e.C.V, secondSum ? maxScaled - x2 * sigma : T.Zero, ref t, ref w, (nuint)c + 2, secondSum, exponentials, targets, weighted, plain);
+            AddElement<T, TSoft, TWeights>(j + 3, e.D.V, secondSum ? maxScaled - x3 * sigma : T.Zero, ref t, ref w, (nuint)c + 3, secondSum, exponentials, targets, weighted, plain);
             if (writes)
             {
                 Unsafe.Add(ref g, (nuint)c) = e.A.V;
                 Unsafe.Add(ref g, (nuint)c + 1) = e.B.V;
+                Unsafe.Add(ref g, (nuint)c + 2) = e.C.V;
+                Unsafe.Add(ref g, (nuint)c + 3) = e.D.V;
             }
-            if ((c + 2) % group == 0)
+            if ((c + 4) % group == 0)
             {
                 FlushLanes(exponentials.Slice(0, lanes), laneSums);
             }
@@ -1339,12 +1421,23 @@ internal static class CrossEntropyKernel
         where TSoft : struct, IFlag
         where TWeights : struct, IFlag
     {
+        // Each step deferred (WScalar.MultiplyAddDeferred: no test and call in the loop), and an element whose step may
+        // differ from the fused bits computed again exactly (rare).
         for (nuint c = 0; c < (nuint)k.Classes; c++)
         {
             WScalar<T> tv = TSoft.Value ? new(Unsafe.Add(ref t, c)) : default;
-            Unsafe.Add(ref g, c) = WScalar<T>.MultiplyAdd(new(Unsafe.Add(ref g, c)), kv, -Offset<T, WScalar<T>, TSoft, TWeights>(ref t, ref w, c, tv, bv, in k)).V;
+            WScalar<T> offset = -Offset<T, WScalar<T>, TSoft, TWeights>(ref t, ref w, c, tv, bv, in k);
+            WScalar<T> e = new(Unsafe.Add(ref g, c));
+            int inexact = 0;
+            WScalar<T> gradient = WScalar<T>.MultiplyAddDeferred(e, kv, offset, ref inexact);
+            Unsafe.Add(ref g, c) = inexact == 0 ? gradient.V : ExactGradient(e, kv, offset);
         }
     }
+
+    /// <summary>e·K − B with the exact fused step (the scalar path's rare element whose deferred step may differ).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static T ExactGradient<T>(WScalar<T> e, WScalar<T> kv, WScalar<T> offset) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => WScalar<T>.MultiplyAdd(e, kv, offset).V;
 
     /// <summary>K (multiplies softmax) for the row, and the constant part of B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -74,6 +74,12 @@ internal struct Pair<TLow, T> : IVec<Pair<TLow, T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MultiplyAddScale(Pair<TLow, T> q, Pair<TLow, T> s) => new(TLow.MultiplyAddScale(q.A, s.A), TLow.MultiplyAddScale(q.B, s.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> MultiplyAddDeferred(Pair<TLow, T> a, Pair<TLow, T> b, Pair<TLow, T> c, ref int inexact)
+        => new(TLow.MultiplyAddDeferred(a.A, b.A, c.A, ref inexact), TLow.MultiplyAddDeferred(a.B, b.B, c.B, ref inexact));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Pair<TLow, T> MultiplyAddScaleDeferred(Pair<TLow, T> q, Pair<TLow, T> s, ref int inexact)
+        => new(TLow.MultiplyAddScaleDeferred(q.A, s.A, ref inexact), TLow.MultiplyAddScaleDeferred(q.B, s.B, ref inexact));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MaxSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MaxSelect(a.A, b.A), TLow.MaxSelect(a.B, b.B));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Pair<TLow, T> MinSelect(Pair<TLow, T> a, Pair<TLow, T> b) => new(TLow.MinSelect(a.A, b.A), TLow.MinSelect(a.B, b.B));

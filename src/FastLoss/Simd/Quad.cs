@@ -121,6 +121,15 @@ internal struct Quad<TLow, T> : IVec<Quad<TLow, T>, T>
     public static Quad<TLow, T> MultiplyAddScale(Quad<TLow, T> q, Quad<TLow, T> s) => new(TLow.MultiplyAddScale(q.A, s.A), TLow.MultiplyAddScale(q.B, s.B), TLow.MultiplyAddScale(q.C, s.C), TLow.MultiplyAddScale(q.D, s.D));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Quad<TLow, T> MultiplyAddDeferred(Quad<TLow, T> a, Quad<TLow, T> b, Quad<TLow, T> c, ref int inexact)
+        => new(TLow.MultiplyAddDeferred(a.A, b.A, c.A, ref inexact), TLow.MultiplyAddDeferred(a.B, b.B, c.B, ref inexact),
+            TLow.MultiplyAddDeferred(a.C, b.C, c.C, ref inexact), TLow.MultiplyAddDeferred(a.D, b.D, c.D, ref inexact));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Quad<TLow, T> MultiplyAddScaleDeferred(Quad<TLow, T> q, Quad<TLow, T> s, ref int inexact)
+        => new(TLow.MultiplyAddScaleDeferred(q.A, s.A, ref inexact), TLow.MultiplyAddScaleDeferred(q.B, s.B, ref inexact),
+            TLow.MultiplyAddScaleDeferred(q.C, s.C, ref inexact), TLow.MultiplyAddScaleDeferred(q.D, s.D, ref inexact));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Quad<TLow, T> Sqrt(Quad<TLow, T> value) => new(TLow.Sqrt(value.A), TLow.Sqrt(value.B), TLow.Sqrt(value.C), TLow.Sqrt(value.D));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

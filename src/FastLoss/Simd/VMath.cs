@@ -235,6 +235,24 @@ internal static class VMath
         return (C<TVec, T>(1.0) + q) * PowerOfTwo<TVec, T>(k);
     }
 
+    /// <summary>
+    /// <see cref="ExpSoftmax"/> for emulated fused steps (the scalar path's <see cref="WScalar{T}"/> and its pairs and quads,
+    /// and <see cref="W128{T}"/> without FMA hardware) inlined in a loop, with its float fused steps deferred: no test and call at each step (which kept every step's result in memory around the call),
+    /// <paramref name="inexact"/> made non-zero where a lane may differ from <see cref="ExpSoftmax"/>'s bits, for the caller
+    /// to compute those lanes again with <see cref="ExpSoftmax"/> (rare). Double, and float with FMA hardware: <see cref="ExpSoftmax"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec ExpSoftmaxDeferred<TVec, T>(TVec x, ref int inexact) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) && !Fma.IsSupported ? ExpSoftmaxSingle<TVec, T, DeferredSteps>(x, ref inexact) : ExpSoftmax<TVec, T>(x);
+
+    /// <summary><see cref="ExpSoftmax"/> with exact steps, in a method of its own: the recomputation after <see cref="ExpSoftmaxDeferred"/> reported a lane.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static TVec ExpSoftmaxExact<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int unused = 0;
+        return typeof(T) == typeof(float) ? ExpSoftmaxSingle<TVec, T, ExactSteps>(x, ref unused) : ExpSoftmax<TVec, T>(x);
+    }
+
     /// <summary>Float <see cref="ExpSoftmax"/> with the fused steps of <typeparamref name="TSteps"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec ExpSoftmaxSingle<TVec, T, TSteps>(TVec x, ref int inexact)

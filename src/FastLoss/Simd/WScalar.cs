@@ -93,6 +93,16 @@ internal struct WScalar<T> : IVec<WScalar<T>, T>
         }
         return new(Unsafe.BitCast<float, T>(FusedMultiplyAdd.SingleScale(Unsafe.BitCast<T, float>(q.V), Unsafe.BitCast<T, float>(s.V))));
     }
+    // Float without FMA hardware: the emulated step rounded from double, deferred (IVec.MultiplyAddDeferred), tested
+    // in place as MultiplyAdd's own test.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> MultiplyAddDeferred(WScalar<T> a, WScalar<T> b, WScalar<T> c, ref int inexact) => typeof(T) == typeof(float) && !Fma.IsSupported
+        ? new(Unsafe.BitCast<float, T>(FusedMultiplyAdd.SingleDeferred(Unsafe.BitCast<T, float>(a.V), Unsafe.BitCast<T, float>(b.V), Unsafe.BitCast<T, float>(c.V), ref inexact)))
+        : MultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WScalar<T> MultiplyAddScaleDeferred(WScalar<T> q, WScalar<T> s, ref int inexact) => typeof(T) == typeof(float) && !Fma.IsSupported
+        ? new(Unsafe.BitCast<float, T>(FusedMultiplyAdd.SingleScaleDeferred(Unsafe.BitCast<T, float>(q.V), Unsafe.BitCast<T, float>(s.V), ref inexact)))
+        : MultiplyAddScale(q, s);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static WScalar<T> MaxSelect(WScalar<T> a, WScalar<T> b) => a.V > b.V ? a : b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
