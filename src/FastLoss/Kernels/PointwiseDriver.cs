@@ -355,34 +355,61 @@ internal static partial class PointwiseDriver
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
+        // The two loops in methods of their own, chosen here: a static abstract flag (TOp.Cheap) is decided only after
+        // inlining, so one method with both read and inlined the cheap loop's four copies of any operator, and an
+        // expensive one's own copy was left a call per element (BCE with logits: 537 inlinees, its element a call).
+        nuint start = 0;
+        if (TOp.Cheap && TMode.Accumulates)
+        {
+            start = ScalarCheapBlocks<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, n, in op, gradientScale, rho, sums, (nuint)terms.Length);
+        }
+        ScalarBlocks<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, start, n, in op, gradientScale, rho, sums, terms);
+    }
+
+    /// <summary>
+    /// A cheap operator's whole blocks on the scalar path: each lane's four terms straight into its block sum (no buffer to
+    /// store and reload them; four inlined copies of the operator). The same lane operations in the same order. Returns
+    /// where the whole blocks end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static nuint ScalarCheapBlocks<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rho, Span<double> sums, nuint block)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        WScalar<T> scale = new(gradientScale);
+        nuint whole = n / block * block, chunk = (nuint)sums.Length;
+        ref double laneSums = ref MemoryMarshal.GetReference(sums);
+        for (nuint start = 0; start < whole; start += block)
+        {
+            for (nuint j = 0; j < chunk; j++)
+            {
+                nuint i = start + j;
+                T a = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, in op, scale, rho);
+                T b = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + chunk, in op, scale, rho);
+                T c = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 2 * chunk, in op, scale, rho);
+                T d = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 3 * chunk, in op, scale, rho);
+                Unsafe.Add(ref laneSums, j) += BlockSum(a, b, c, d);
+            }
+        }
+        return whole;
+    }
+
+    /// <summary>The scalar path's blocks from <paramref name="start"/> on: each block's terms into a small buffer, then each lane's block sum (the last block padded with −0.0).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScalarBlocks<T, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint start, nuint n, in TOp op, T gradientScale, T rho, Span<double> sums, Span<T> terms)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
         WScalar<T> scale = new(gradientScale);
         int lanes = sums.Length;
         nuint block = (nuint)terms.Length;
         ref T t0 = ref MemoryMarshal.GetReference(terms);
-        nuint start = 0;
-        if (TOp.Cheap && TMode.Accumulates)
-        {
-            // A cheap operator's whole blocks: each lane's four terms straight into its block sum (no buffer to store
-            // and reload them; four inlined copies of the operator). The same lane operations in the same order.
-            nuint whole = n / block * block, chunk = (nuint)lanes;
-            ref double laneSums = ref MemoryMarshal.GetReference(sums);
-            for (; start < whole; start += block)
-            {
-                for (nuint j = 0; j < chunk; j++)
-                {
-                    nuint i = start + j;
-                    T a = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, in op, scale, rho);
-                    T b = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + chunk, in op, scale, rho);
-                    T c = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 2 * chunk, in op, scale, rho);
-                    T d = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 3 * chunk, in op, scale, rho);
-                    Unsafe.Add(ref laneSums, j) += BlockSum(a, b, c, d);
-                }
-            }
-        }
         for (; start < n; start += block)
         {
-            nuint count = Math.Min(block, n - start);
-            for (nuint k = 0; k < count; k++)
+            nuint count = Math.Min(block, n - start), k = 0;
+            for (; k < count; k++)
             {
                 Unsafe.Add(ref t0, k) = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, start + k, in op, scale, rho);
             }
@@ -390,7 +417,7 @@ internal static partial class PointwiseDriver
             {
                 continue;
             }
-            for (nuint k = count; k < block; k++)
+            for (k = count; k < block; k++)
             {
                 Unsafe.Add(ref t0, k) = Constant.Of<T>(-0.0);
             }

@@ -55,10 +55,13 @@ internal static class FusedMultiplyAdd
         double s = (double)a * b + c;
         long bits = BitConverter.DoubleToInt64Bits(s);
         // Negative where s may not round to the fused result, in 32-bit integer steps without compares: a float
-        // midpoint (the low word's bits below a float's xor the midpoint's are 0, less one −1) or |s| below the
-        // smallest normal float (the high word's magnitude below its bits). Zero is reported too (a recomputation for
-        // nothing, where a step's result is exactly 0: rare).
-        int suspect = ((((int)bits & (int)BelowFloat) ^ (int)Midpoint) - 1) | (((int)(bits >> 32) & int.MaxValue) - (int)(SmallestNormalFloatBits >> 32));
+        // midpoint (the low word's bits below a float's xor the midpoint's are 0, less one −1) or 0 < |s| < 2^-126
+        // (the high word's magnitude m in [1, its bits): m − 1 below their bits less one, and m − 1 not −1; a
+        // non-zero s of a float fused step is a normal double, so m = 0 only for ±0, which is exact and common: the
+        // polynomial steps of a tiny argument's log1p).
+        int magnitudeLess1 = ((int)(bits >> 32) & int.MaxValue) - 1;
+        int tiny = (magnitudeLess1 - ((int)(SmallestNormalFloatBits >> 32) - 1)) & ~magnitudeLess1;
+        int suspect = ((((int)bits & (int)BelowFloat) ^ (int)Midpoint) - 1) | tiny;
         inexact |= suspect >> 31;
         return (float)s;
     }
@@ -121,16 +124,6 @@ internal static class FusedMultiplyAdd
             Avx.AndNot(Avx.CompareEqual(magnitude, Vector256<double>.Zero), Avx.CompareLessThan(magnitude, Vector256.Create((double)SmallestNormalFloat)))));
     }
 
-    /// <summary>
-    /// <see cref="RareLanes"/> with zero reported too (three operations fewer: a step whose result is exactly 0 is rare, and
-    /// its vector is only computed again for nothing), for the deferred steps.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SuspectLanes(Vector256<double> s)
-        => Avx.MoveMask(Avx.Or(
-            Avx.CompareEqual(Avx.Or(Avx.And(s, Vector256.Create(BelowFloat).AsDouble()), Vector256.Create(OneBits).AsDouble()), Vector256.Create(Midpoint | OneBits).AsDouble()),
-            Avx.CompareLessThan(Avx.And(s, Vector256.Create(long.MaxValue).AsDouble()), Vector256.Create((double)SmallestNormalFloat))));
-
     /// <summary>The four lanes' a·b + c rounded from double, without the exact path (see <see cref="SingleDeferred(float, float, float, ref int)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> SingleDeferred(Vector128<float> a, Vector128<float> b, Vector128<float> c, ref int inexact)
@@ -138,7 +131,7 @@ internal static class FusedMultiplyAdd
         if (Avx.IsSupported)
         {
             Vector256<double> s = SumAvx(a, b, c);
-            inexact |= SuspectLanes(s);
+            inexact |= RareLanes(s);
             return Avx.ConvertToVector128Single(s);
         }
         Vector128<double> low = Vector128.WidenLower(a) * Vector128.WidenLower(b) + Vector128.WidenLower(c);
