@@ -24,6 +24,7 @@ internal ref struct CrossEntropyProblem<T> where T : unmanaged, IBinaryFloatingP
     public double Scale;                    // 1/denominator (Mean) or 1 (Sum), applied to the gradient
     public double WeightTotal;              // Σ class weights, or classes
     public double LossScale;                // ρ = 2^−r with 2^r ≥ 2·rows (see CrossEntropyKernel.RunScaled)
+    public double ZLoss;                    // z of the z-loss z·w_y·lse² (label mode, rows of more than MaxTransposedClasses only)
     public bool WritesGradient;
 }
 
@@ -97,7 +98,7 @@ internal static class CrossEntropyKernel
                 Length = problem.Logits.Length, TargetsLength = problem.Targets.Length, WeightsLength = problem.ClassWeights.Length,
                 GradientLength = problem.Gradient.Length, PerRowLength = problem.PerRow.Length, LabelsLength = problem.Labels.Length,
                 Classes = classes, IgnoreIndex = problem.IgnoreIndex, Smoothing = problem.Smoothing, Scale = problem.Scale,
-                WeightTotal = problem.WeightTotal, LossScale = problem.LossScale, WritesGradient = problem.WritesGradient,
+                WeightTotal = problem.WeightTotal, LossScale = problem.LossScale, ZLoss = problem.ZLoss, WritesGradient = problem.WritesGradient,
                 RowsPerSegment = rowsPerSegment, Rows = rows,
             };
             return Segments.Sum(&JobSegment<T, TVec, TSoft, TWeights>, Unsafe.AsPointer(ref job), segments, problem.Logits.Length >= 1 << 17);
@@ -111,7 +112,7 @@ internal static class CrossEntropyKernel
         public int* Labels;
         public int Length, TargetsLength, WeightsLength, GradientLength, PerRowLength, LabelsLength;
         public int Classes, IgnoreIndex, RowsPerSegment, Rows;
-        public double Smoothing, Scale, WeightTotal, LossScale;
+        public double Smoothing, Scale, WeightTotal, LossScale, ZLoss;
         public bool WritesGradient;
     }
 
@@ -136,6 +137,7 @@ internal static class CrossEntropyKernel
             Scale = job.Scale,
             WeightTotal = job.WeightTotal,
             LossScale = job.LossScale,
+            ZLoss = job.ZLoss,
             WritesGradient = job.WritesGradient,
         };
         int start = index * job.RowsPerSegment;
@@ -171,6 +173,7 @@ internal static class CrossEntropyKernel
             GapScale = Constant.Of<T>(Math.ScaleB(1.0, -(Math.ILogB(2.0 * classes - 1) + 1))),
             GapToLoss = problem.LossScale * Math.ScaleB(1.0, Math.ILogB(2.0 * classes - 1) + 1),
             LossScale = problem.LossScale,
+            ZLoss = problem.ZLoss,
             WritesGradient = writesGradient,
         };
 
@@ -823,6 +826,9 @@ internal static class CrossEntropyKernel
 
         /// <summary>ρ, <see cref="CrossEntropyProblem{T}.LossScale"/>: every row loss is computed times ρ.</summary>
         public double LossScale;
+
+        /// <summary>z of the z-loss (<see cref="CrossEntropyProblem{T}.ZLoss"/>): 0, or labels with long rows.</summary>
+        public double ZLoss;
         public bool WritesGradient;
     }
 
@@ -876,12 +882,14 @@ internal static class CrossEntropyKernel
         double eps = k.Smoothing;
 
         LongRowMaximumAndSum<T, TVec, TSoft, TWeights>(ref x, ref t, ref w, ref g, in k, out RowSums<T> sums);
+        double logSum = ScalarLog(sums.Sum);
+        // The z-loss z·w_y·lse² (lse = max + log Σ e): its gradient 2z·w_y·lse·softmax joins softmax's coefficient.
+        double lse = TSoft.Value || k.ZLoss == 0 ? 0 : Constant.ToDouble(sums.Max) + logSum;
         if (k.WritesGradient)
         {
-            LongRowGradient<T, TVec, TSoft, TWeights>(ref t, ref w, ref g, wy, in k, in sums);
+            LongRowGradient<T, TVec, TSoft, TWeights>(ref t, ref w, ref g, wy, 2 * k.ZLoss * wy * lse, in k, in sums);
         }
 
-        double logSum = ScalarLog(sums.Sum);
         if (TSoft.Value)
         {
             double targetTotal = (1 - eps) * Constant.ToDouble(sums.TargetSum) + eps;
@@ -893,7 +901,8 @@ internal static class CrossEntropyKernel
             ref T gy = ref Unsafe.Add(ref g, label);
             gy -= Constant.Of<T>((1 - eps) * wy * k.Scale);
         }
-        return LabelRowLossScaled(wy, Constant.ToDouble(sums.Max), xLabel, Constant.ToDouble(sums.Weighted), logSum, in k);
+        double loss = LabelRowLossScaled(wy, Constant.ToDouble(sums.Max), xLabel, Constant.ToDouble(sums.Weighted), logSum, in k);
+        return k.ZLoss == 0 ? loss : loss + wy * k.ZLoss * (lse * (k.LossScale * lse));
     }
 
     /// <summary>What a row's passes find: its maximum, Σ e^(x − max), and the sums that need the maximum.</summary>
@@ -1244,7 +1253,7 @@ internal static class CrossEntropyKernel
 
     /// <summary>Pass 3 of a long row: turns the stored e^(x − max) into the gradient e·K − B, a vector of the path at a time.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void LongRowGradient<T, TVec, TSoft, TWeights>(ref T t, ref T w, ref T g, double wy, scoped in RowConstants<T> k, scoped in RowSums<T> sums)
+    private static void LongRowGradient<T, TVec, TSoft, TWeights>(ref T t, ref T w, ref T g, double wy, double zCoefficient, scoped in RowConstants<T> k, scoped in RowSums<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
@@ -1252,7 +1261,7 @@ internal static class CrossEntropyKernel
     {
         if (typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>)) // the scalar path (see LongRowMaximumAndSum)
         {
-            GetGradientConstants<T, WScalar<T>, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out WScalar<T> ks, out WScalar<T> bs);
+            GetGradientConstants<T, WScalar<T>, TSoft>(sums.Sum, sums.TargetSum, wy, zCoefficient, in k, out WScalar<T> ks, out WScalar<T> bs);
             ScalarLongRowGradient<T, TSoft, TWeights>(ref t, ref w, ref g, in k, ks, bs);
             return;
         }
@@ -1263,7 +1272,7 @@ internal static class CrossEntropyKernel
         int tailStart = classes - lanes;
         int tailFrom = full * lanes - tailStart;
         bool hasTail = classes % lanes != 0;
-        GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, in k, out TVec kv, out TVec bv);
+        GetGradientConstants<T, TVec, TSoft>(sums.Sum, sums.TargetSum, wy, zCoefficient, in k, out TVec kv, out TVec bv);
         nuint end = (nuint)(full * lanes);
         for (nuint offset = 0; offset < end; offset += width)
         {
@@ -1443,9 +1452,9 @@ internal static class CrossEntropyKernel
     private static T ExactGradient<T>(WScalar<T> e, WScalar<T> kv, WScalar<T> offset) where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => WScalar<T>.MultiplyAdd(e, kv, offset).V;
 
-    /// <summary>K (multiplies softmax) for the row, and the constant part of B.</summary>
+    /// <summary>K (multiplies softmax) for the row, with the z-loss's 2z·w_y·lse (<paramref name="zCoefficient"/>), and the constant part of B.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GetGradientConstants<T, TVec, TSoft>(double sum, T targetSum, double wy, scoped in RowConstants<T> k, out TVec kv, out TVec bv)
+    private static void GetGradientConstants<T, TVec, TSoft>(double sum, T targetSum, double wy, double zCoefficient, scoped in RowConstants<T> k, out TVec kv, out TVec bv)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TSoft : struct, IFlag
@@ -1454,6 +1463,10 @@ internal static class CrossEntropyKernel
         double coefficient = TSoft.Value
             ? (1 - eps) * Constant.ToDouble(targetSum) + eps
             : (1 - eps) * wy + eps / k.Classes * k.WeightTotal;
+        if (k.ZLoss != 0)
+        {
+            coefficient += zCoefficient; // (added only with a z-loss: a w_y of −0 keeps its −0 without)
+        }
         kv = TVec.Create(Constant.Of<T>(coefficient * k.Scale / sum));
         bv = TVec.Create(k.EpsOverCScaled);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using FastLoss.Kernels;
@@ -96,9 +97,11 @@ public static partial class Loss
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double CrossEntropyLabelsForm<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, int classes, Span<T> output,
-        Normalization normalization, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form, out CompensatedSum weight)
+        Normalization normalization, ReadOnlySpan<T> classWeights, int ignoreIndex, double labelSmoothing, Form form, out CompensatedSum weight, double zLoss = 0)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        // The z-loss runs in the kernel's long rows only (CrossEntropyZForm takes narrow rows itself).
+        Debug.Assert(zLoss == 0 || classes > CrossEntropyKernel.MaxTransposedClasses);
         weight = CheckLabelsProblem(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out int rows);
         bool writesGradient = form == Form.Fused;
         Span<T> gradient = writesGradient ? output : default, perRow = form == Form.PerElement ? output : default;
@@ -129,6 +132,7 @@ public static partial class Loss
             Scale = 1.0 / normalization.GradientDivisor(denominator),
             WeightTotal = weightTotal,
             LossScale = MultiClass.LossScale(rows),
+            ZLoss = zLoss,
             WritesGradient = writesGradient,
         };
         double scaled = classWeights.IsEmpty

@@ -79,9 +79,11 @@ public static partial class Loss
     {
         Guard.Supported<T>();
         Guard.NonNegative(zLoss);
-        if (zLoss == 0)
+        if (zLoss == 0 || classes > CrossEntropyKernel.MaxTransposedClasses)
         {
-            return CrossEntropyLabelsForm(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out _);
+            // Long rows in the cross-entropy kernel itself (its three passes, one exponential an element, the z-loss in
+            // the row's finish and the softmax coefficient); narrow rows here, on the row driver.
+            return CrossEntropyLabelsForm(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out _, zLoss);
         }
         double weightTotal = CheckLabelsProblem(logits, labels, classes, output, normalization, classWeights, ignoreIndex, labelSmoothing, form, out int rows).Total;
         if (rows == 0)
