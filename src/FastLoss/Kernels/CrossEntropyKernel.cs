@@ -958,11 +958,10 @@ internal static class CrossEntropyKernel
         bool smoothing = k.Smoothing != 0;
         bool secondSum = TSoft.Value || smoothing;
         TVec zero = TVec.CreateConstant(0.0);
-        TVec negInf = TVec.CreateConstant(double.NegativeInfinity);
         nuint vectors = (nuint)(full * parts);
 
-        // The scalar path's logical vector (Dispatch.CrossEntropyScaled: 16 or 8 single lanes) runs its long rows one
-        // element at a time. Tested in place, so that the JIT reads only the branch the path runs (a helper's result
+        // The scalar path's logical vector (Dispatch.CrossEntropyScaled: 16 or 8 single lanes) runs its long rows
+        // element by element (ScalarRowMaximum, ScalarLongRowSums). Tested in place, so that the JIT reads only the branch the path runs (a helper's result
         // is known only after inlining: the other branch's exponential was compiled in too).
         if (typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>))
         {
