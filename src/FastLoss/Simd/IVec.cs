@@ -65,7 +65,8 @@ internal interface IVec<TSelf, T>
     static abstract TSelf MultiplyAddScale(TSelf q, TSelf s);
 
     /// <summary>
-    /// Where <see cref="MultiplyAdd"/> is emulated (float without FMA hardware; implemented by <see cref="W128{T}"/>):
+    /// Where <see cref="MultiplyAdd"/> is emulated (float without FMA hardware; implemented by <see cref="W128{T}"/> and the
+    /// scalar path's <see cref="WScalar{T}"/>, and by <see cref="Pair{TLow, T}"/> and <see cref="Quad{TLow, T}"/> lane by lane):
     /// <c>a·b + c</c> rounded from double without the exact path's test and call, <paramref name="inexact"/> made
     /// non-zero wherever a lane may differ from <see cref="MultiplyAdd"/>'s bits (a float midpoint or a subnormal
     /// result), for the caller to compute the whole vector again with exact steps (<see cref="DeferredSteps"/>).
