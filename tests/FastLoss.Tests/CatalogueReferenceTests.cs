@@ -221,7 +221,7 @@ public class CatalogueReferenceTests
             int[] labels = Enumerable.Range(0, rows).Select(i => i == 2 ? -100 : r.Next(classes)).ToArray();
             const double z = 1e-2, eps = 0.1;
             double total = 0, weight = 0;
-            double[] g = new double[x.Length];
+            double[] g = new double[x.Length], rowLosses = new double[rows];
             for (int row = 0; row < rows; row++)
             {
                 int y = labels[row];
@@ -239,7 +239,8 @@ public class CatalogueReferenceTests
                 {
                     wx += w[c] * x[row * classes + c];
                 }
-                total += (1 - eps) * w[y] * (lse - x[row * classes + y]) + eps / classes * (lse * wsum - wx) + w[y] * z * lse * lse;
+                rowLosses[row] = (1 - eps) * w[y] * (lse - x[row * classes + y]) + eps / classes * (lse * wsum - wx) + w[y] * z * lse * lse;
+                total += rowLosses[row];
                 weight += w[y];
                 for (int c = 0; c < classes; c++)
                 {
@@ -255,6 +256,11 @@ public class CatalogueReferenceTests
             double[] gd = new double[x.Length];
             Close(value, Loss.CrossEntropy<double>(x, labels, classes, gd, z, classWeights: w, labelSmoothing: eps), 1e-12, $"double {classes}");
             Close(g, gd, 1e-11, $"double gradient {classes}");
+            // The value and per-row forms too (long rows take the cross-entropy kernel, narrow ones the row driver).
+            Close(value, Loss.CrossEntropy<double>(x, labels, classes, z, classWeights: w, labelSmoothing: eps), 1e-12, $"double value {classes}");
+            double[] perRow = new double[rows];
+            Loss.CrossEntropyPerRow<double>(x, labels, classes, perRow, z, classWeights: w, labelSmoothing: eps);
+            Close(rowLosses, perRow, 1e-12, $"double per row {classes}");
             float[] gf = new float[x.Length];
             Close(value, Loss.CrossEntropy<float>(F(x), labels, classes, gf, z, classWeights: F(w), labelSmoothing: eps), 2e-5, $"float {classes}");
             Close(g, gf.Select(v => (double)v).ToArray(), 2e-5, $"float gradient {classes}");
