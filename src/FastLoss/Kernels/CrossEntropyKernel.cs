@@ -961,8 +961,9 @@ internal static class CrossEntropyKernel
         nuint vectors = (nuint)(full * parts);
 
         // The scalar path's logical vector (Dispatch.CrossEntropyScaled: 16 or 8 single lanes) runs its long rows
-        // element by element (ScalarRowMaximum, ScalarLongRowSums). Tested in place, so that the JIT reads only the branch the path runs (a helper's result
-        // is known only after inlining: the other branch's exponential was compiled in too).
+        // element by element (ScalarRowMaximum, ScalarLongRowSums). Tested in place, so that the JIT reads only the
+        // branch the path runs (a helper's result is known only after inlining: the other branch's exponential was
+        // compiled in too).
         if (typeof(TVec) == typeof(Quad<Quad<WScalar<T>, T>, T>) || typeof(TVec) == typeof(Pair<Quad<WScalar<T>, T>, T>))
         {
             sums.Max = ScalarRowMaximum<T, TVec>(ref x, classes);
@@ -1023,23 +1024,11 @@ internal static class CrossEntropyKernel
             // The next row's maximum pass would otherwise wait for it from L3 or memory: ask for it now, while
             // this loop is busy with arithmetic (prefetches never fault; past the last row they are ignored).
             Prefetch.Read(ref Unsafe.Add(ref x, offset + (nuint)classes));
-            TVec e;
             // Without FMA hardware (the SSE path) the exponential's emulated steps are deferred in the loop (no call per
-            // vector) and a vector with a lane that may differ is computed again exactly (rare). Tested in place, so
-            // that the JIT reads only the branch the path runs.
-            if (typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported)
-            {
-                int inexact = 0;
-                e = VMath.ExpSoftmaxDeferred<TVec, T>(xv - m, ref inexact);
-                if (inexact != 0)
-                {
-                    e = VMath.ExpSoftmaxExact<TVec, T>(xv - m);
-                }
-            }
-            else
-            {
-                e = VMath.ExpSoftmax<TVec, T>(xv - m);
-            }
+            // vector, as ExpSoftmax's would be there). Tested in place, so that the JIT reads only the branch the path runs.
+            TVec e = typeof(TVec) == typeof(W128<float>) && !Fma.IsSupported && !AdvSimd.IsSupported
+                ? VMath.ExpSoftmaxInlined<TVec, T>(xv - m)
+                : VMath.ExpSoftmax<TVec, T>(xv - m);
             // The gaps only where they are summed: computed and dropped, they cost the loop a fifth of its speed.
             TVec gap = secondSum ? mScaled - xv * sigma : zero;
             AddChunk<T, TVec, TSoft, TWeights>(ref e0, ref t0, ref w0, ref p0, e, gap, ref t, ref w, offset, secondSum);
@@ -1348,13 +1337,8 @@ internal static class CrossEntropyKernel
         {
             int j = c & (lanes - 1);
             T x0 = Unsafe.Add(ref x, (nuint)c), x1 = Unsafe.Add(ref x, (nuint)c + 1), x2 = Unsafe.Add(ref x, (nuint)c + 2), x3 = Unsafe.Add(ref x, (nuint)c + 3);
-            int inexact = 0;
-            Quad<WScalar<T>, T> e = VMath.ExpSoftmaxDeferred<Quad<WScalar<T>, T>, T>(
-                new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max), new WScalar<T>(x2 - max), new WScalar<T>(x3 - max)), ref inexact);
-            if (inexact != 0)
-            {
-                e = VMath.ExpSoftmaxExact<Quad<WScalar<T>, T>, T>(new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max), new WScalar<T>(x2 - max), new WScalar<T>(x3 - max)));
-            }
+            Quad<WScalar<T>, T> e = VMath.ExpSoftmaxInlined<Quad<WScalar<T>, T>, T>(
+                new(new WScalar<T>(x0 - max), new WScalar<T>(x1 - max), new WScalar<T>(x2 - max), new WScalar<T>(x3 - max)));
             AddElement<T, TSoft, TWeights>(j, e.A.V, secondSum ? maxScaled - x0 * sigma : T.Zero, ref t, ref w, (nuint)c, secondSum, exponentials, targets, weighted, plain);
             AddElement<T, TSoft, TWeights>(j + 1, e.B.V, secondSum ? maxScaled - x1 * sigma : T.Zero, ref t, ref w, (nuint)c + 1, secondSum, exponentials, targets, weighted, plain);
             AddElement<T, TSoft, TWeights>(j + 2, e.C.V, secondSum ? maxScaled - x2 * sigma : T.Zero, ref t, ref w, (nuint)c + 2, secondSum, exponentials, targets, weighted, plain);

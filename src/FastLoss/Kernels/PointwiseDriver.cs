@@ -408,8 +408,8 @@ internal static partial class PointwiseDriver
         ref T t0 = ref MemoryMarshal.GetReference(terms);
         for (; start < n; start += block)
         {
-            nuint count = Math.Min(block, n - start), k = 0;
-            for (; k < count; k++)
+            nuint count = Math.Min(block, n - start);
+            for (nuint k = 0; k < count; k++)
             {
                 Unsafe.Add(ref t0, k) = ScalarElement<T, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, start + k, in op, scale, rho);
             }
@@ -417,7 +417,7 @@ internal static partial class PointwiseDriver
             {
                 continue;
             }
-            for (k = count; k < block; k++)
+            for (nuint k = count; k < block; k++)
             {
                 Unsafe.Add(ref t0, k) = Constant.Of<T>(-0.0);
             }

@@ -236,21 +236,30 @@ internal static class VMath
     }
 
     /// <summary>
-    /// <see cref="ExpSoftmax"/> for emulated fused steps (the scalar path's <see cref="WScalar{T}"/> and its pairs and quads,
-    /// and <see cref="W128{T}"/> without FMA hardware) inlined in a loop, with its float fused steps deferred: no test and call at each step (which kept every step's result in memory around the call),
-    /// <paramref name="inexact"/> made non-zero where a lane may differ from <see cref="ExpSoftmax"/>'s bits, for the caller
-    /// to compute those lanes again with <see cref="ExpSoftmax"/> (rare). Double, and float with FMA hardware: <see cref="ExpSoftmax"/>.
+    /// <see cref="ExpSoftmax"/> inlined in a loop where the fused steps are emulated (the scalar path's <see cref="WScalar{T}"/>
+    /// and its pairs and quads, <see cref="W128{T}"/> without FMA hardware): the float steps deferred (no test and call at
+    /// each step, which kept every step's result in memory around the call), and the vector computed again with exact
+    /// steps, in a call, where a lane may differ (rare). The same bits as <see cref="ExpSoftmax"/>, which double and
+    /// float with FMA hardware take.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec ExpSoftmaxDeferred<TVec, T>(TVec x, ref int inexact) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => typeof(T) == typeof(float) && !Fma.IsSupported ? ExpSoftmaxSingle<TVec, T, DeferredSteps>(x, ref inexact) : ExpSoftmax<TVec, T>(x);
+    public static TVec ExpSoftmaxInlined<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) || Fma.IsSupported)
+        {
+            return ExpSoftmax<TVec, T>(x);
+        }
+        int inexact = 0;
+        TVec e = ExpSoftmaxSingle<TVec, T, DeferredSteps>(x, ref inexact);
+        return inexact == 0 ? e : ExpSoftmaxExact<TVec, T>(x);
+    }
 
-    /// <summary><see cref="ExpSoftmax"/> with exact steps, in a method of its own: the recomputation after <see cref="ExpSoftmaxDeferred"/> reported a lane.</summary>
+    /// <summary>Float <see cref="ExpSoftmax"/> with exact steps, in a method of its own (<see cref="ExpSoftmaxInlined"/>'s rare recomputation).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static TVec ExpSoftmaxExact<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private static TVec ExpSoftmaxExact<TVec, T>(TVec x) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int unused = 0;
-        return typeof(T) == typeof(float) ? ExpSoftmaxSingle<TVec, T, ExactSteps>(x, ref unused) : ExpSoftmax<TVec, T>(x);
+        return ExpSoftmaxSingle<TVec, T, ExactSteps>(x, ref unused);
     }
 
     /// <summary>Float <see cref="ExpSoftmax"/> with the fused steps of <typeparamref name="TSteps"/>.</summary>
