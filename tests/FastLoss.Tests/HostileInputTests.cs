@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
 using Xunit;
@@ -161,6 +162,41 @@ public class HostileInputTests
                 Assert.Equal(double.PositiveInfinity, Loss.LogCosh<double>(pd, td, Reduction.Sum));
             }
         });
+    }
+
+    [Fact]
+    public void FusedFloatBlocksThatOverflowHaveTheBitsOfTheValueFormInPlaceOrNot()
+    {
+        // Where some lanes' float block sums overflow, the fused pass (which on two- and four-part paths builds the
+        // block sums as the chunks come, and computes an overflowed block's terms again from its inputs) must add
+        // what the value pass adds, bit for bit, whether its gradient has memory of its own or overwrites the
+        // predictions, on every path; and the mean is still right.
+        var random = new Random(12);
+        foreach (int n in new[] { 64, 130, 1000, 4099 })
+        {
+            float[] p = new float[n], t = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                p[i] = random.Next(9) == 0 ? 1.5e19f * (1 + 0.2f * random.NextSingle()) : random.NextSingle();
+                t[i] = random.NextSingle();
+            }
+            double exact = p.Zip(t, (a, b) => ((double)a - b) * ((double)a - b)).Sum() / n;
+            var bits = new List<int>();
+            EveryPath.Run(path =>
+            {
+                float value = Loss.MeanSquaredError<float>(p, t);
+                float[] g = new float[n];
+                float fused = Loss.MeanSquaredError<float>(p, t, g);
+                float[] inPlace = (float[])p.Clone();
+                float fusedInPlace = Loss.MeanSquaredError<float>(inPlace, t, inPlace);
+                Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(fused));
+                Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(fusedInPlace));
+                Assert.Equal(g, inPlace);
+                Relative(exact, value, 1e-6, $"MSE n={n} on {path}");
+                bits.Add(BitConverter.SingleToInt32Bits(fused));
+            });
+            Assert.All(bits, b => Assert.Equal(bits[0], b));
+        }
     }
 
     // 3. Finite logits give finite results wherever the true value is finite.
