@@ -119,7 +119,9 @@ public static partial class Loss
             // Read once: in place, the label's score is overwritten by the gradient pass.
             T labelScore = Unsafe.Add(ref row, label);
             double weight = classWeights.IsEmpty ? 1 : double.CreateTruncating(classWeights[label]);
-            RowDriver.Sums(new MultiMarginTerms<T, TSquared>(labelScore, margin, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes, out RowSums sums);
+            // margin − x_y once a row, as every lane subtracted it (the same rounding): h_j = (margin − x_y) + x_j.
+            T shift = margin - labelScore;
+            RowDriver.Sums(new MultiMarginTerms<T, TSquared>(shift, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes, out RowSums sums);
             double loss = weight * sums.First / classes;
             total += loss;
             if (form == Form.PerElement)
@@ -130,7 +132,7 @@ public static partial class Loss
             {
                 double factor = gradientScale * weight / classes;
                 ref T gradient = ref MemoryMarshal.GetReference(output.Slice(start));
-                RowDriver.Map(new MultiMarginMap<T, TSquared>(labelScore, margin, label, T.CreateTruncating(factor)), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(),
+                RowDriver.Map(new MultiMarginMap<T, TSquared>(shift, label, T.CreateTruncating(factor)), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(),
                     ref gradient, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes);
                 Unsafe.Add(ref gradient, label) = T.CreateTruncating(-factor * sums.Second);
             }
@@ -139,14 +141,14 @@ public static partial class Loss
     }
 }
 
-/// <summary>The hinge h_j = margin − x_y + x_j of a row, 0 at the label's own column (which never counts), NaN kept.</summary>
+/// <summary>The hinge h_j = (margin − x_y) + x_j of a row (<c>shift</c> = margin − x_y), 0 at the label's own column (which never counts), NaN kept.</summary>
 internal static class MultiMarginHinge
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Of<TVec, T>(TVec x, nuint i, T labelScore, T margin, int label) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    public static TVec Of<TVec, T>(TVec x, nuint i, T shift, int label) where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         TVec zero = TVec.CreateConstant(0.0);
-        TVec h = TVec.Create(margin) - TVec.Create(labelScore) + x;
+        TVec h = TVec.Create(shift) + x;
         // 0 > h ? 0 : h: max(0, h) in one instruction that keeps a NaN h.
         h = TVec.MaxSelect(zero, h);
         nuint offset = (nuint)label - i;
@@ -155,7 +157,7 @@ internal static class MultiMarginHinge
 }
 
 /// <summary>Σ_j max(0, h_j)^p and its derivative Σ_j p·max(0, h_j)^(p−1) (the label's gradient), of the scores x₀.</summary>
-internal readonly struct MultiMarginTerms<T, TSquared>(T labelScore, T margin, int label) : IRowTerms<T>
+internal readonly struct MultiMarginTerms<T, TSquared>(T shift, int label) : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
 {
@@ -166,7 +168,7 @@ internal readonly struct MultiMarginTerms<T, TSquared>(T labelScore, T margin, i
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Term<TVec>(int sum, TVec x0, TVec x1, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
     {
-        TVec h = MultiMarginHinge.Of(x0, i, labelScore, margin, label);
+        TVec h = MultiMarginHinge.Of(x0, i, shift, label);
         if (TSquared.Value)
         {
             return sum == 0 ? h * h : h + h;
@@ -177,7 +179,7 @@ internal readonly struct MultiMarginTerms<T, TSquared>(T labelScore, T margin, i
 }
 
 /// <summary>The gradient of a row but the label's column: factor·p·max(0, h_j)^(p−1) (0 at the label, written after).</summary>
-internal readonly struct MultiMarginMap<T, TSquared>(T labelScore, T margin, int label, T factor) : IRowMap<T>
+internal readonly struct MultiMarginMap<T, TSquared>(T shift, int label, T factor) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
 {
@@ -188,7 +190,7 @@ internal readonly struct MultiMarginMap<T, TSquared>(T labelScore, T margin, int
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x0, TVec x1, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        TVec h = MultiMarginHinge.Of(x0, i, labelScore, margin, label);
+        TVec h = MultiMarginHinge.Of(x0, i, shift, label);
         TVec zero = TVec.CreateConstant(0.0);
         TVec derivative = TSquared.Value ? h + h : TVec.Select(TVec.GreaterThan(h, zero), TVec.CreateConstant(1.0), h * zero);
         y0 = derivative * TVec.Create(factor);
