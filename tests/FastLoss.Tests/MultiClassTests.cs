@@ -194,3 +194,51 @@ public abstract class MultiClassTests<T> where T : unmanaged, IBinaryFloatingPoi
 public sealed class MultiClassTestsSingle : MultiClassTests<float>;
 
 public sealed class MultiClassTestsDouble : MultiClassTests<double>;
+
+/// <summary>The denominator of <c>Mean</c> without class weights (the labels that count), and the labels' check, at every length and position.</summary>
+public class LabelCountTests
+{
+    [Fact]
+    public void MeanDividesByTheLabelsThatAreNotIgnoredAtEveryLengthAndPosition()
+    {
+        var rng = new Random(5);
+        foreach (int rows in Enumerable.Range(1, 41).Append(1000))
+        {
+            for (int trial = 0; trial < 6; trial++)
+            {
+                int classes = 3;
+                int[] labels = Enumerable.Range(0, rows).Select(_ => rng.Next(4) == 0 ? -100 : rng.Next(classes)).ToArray();
+                double[] logProbabilities = Enumerable.Range(0, rows * classes).Select(_ => -rng.NextDouble()).ToArray();
+                int counted = labels.Count(l => l != -100);
+                double sum = Enumerable.Range(0, rows).Where(r => labels[r] != -100).Sum(r => -logProbabilities[r * classes + labels[r]]);
+                double expected = sum / counted;
+                double mean = Loss.NegativeLogLikelihood<double>(logProbabilities, labels, classes);
+                if (counted == 0)
+                {
+                    Assert.True(double.IsNaN(mean), $"rows={rows}: {mean}");
+                }
+                else
+                {
+                    Assert.Equal(expected, mean, 1e-12);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void AnOutOfRangeLabelIsNamedWhereverItIs()
+    {
+        foreach (int rows in new[] { 8, 9, 17, 64 })
+        {
+            for (int at = 0; at < rows; at++)
+            {
+                int[] labels = Enumerable.Range(0, rows).Select(r => r % 5 == 2 ? -100 : r % 3).ToArray();
+                labels[at] = at % 2 == 0 ? 3 : -1;
+                double[] logits = new double[rows * 3];
+                var e = Assert.Throws<ArgumentOutOfRangeException>(() => Loss.CrossEntropy<double>(logits, labels, 3));
+                Assert.Equal("labels", e.ParamName);
+                Assert.Contains($"labels[{at}]", e.Message);
+            }
+        }
+    }
+}
