@@ -545,15 +545,21 @@ internal static partial class PointwiseDriver
             // method, so a part the path does not have is never read. Through a local or a helper (Lanes / Count)
             // it was decided only after inlining, and W512's block compiled the terms of four parts to run one
             // (MSE's block: 210 inlinees, now 57; the same code). Likewise wherever parts are tested.
-            CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, chunk, in op, scale, rhoV, ref lo0, ref hi0);
+            // The block's own references, so that every access is one at a constant offset from them (indexed
+            // from i, each took an address computation and a register copy of its own).
+            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i);
+            ref T wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
+            ref T ob = ref Unsafe.IsNullRef(ref output) ? ref output : ref Unsafe.Add(ref output, i);
+            ref T o2b = ref Unsafe.IsNullRef(ref output2) ? ref output2 : ref Unsafe.Add(ref output2, i);
+            CheapPart<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 0, chunk, in op, scale, rhoV, ref lo0, ref hi0);
             if (64 / Unsafe.SizeOf<TVec>() > 1)
             {
-                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + width, chunk, in op, scale, rhoV, ref lo1, ref hi1);
+                CheapPart<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, width, chunk, in op, scale, rhoV, ref lo1, ref hi1);
             }
             if (64 / Unsafe.SizeOf<TVec>() > 2)
             {
-                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 2 * width, chunk, in op, scale, rhoV, ref lo2, ref hi2);
-                CheapPart<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 3 * width, chunk, in op, scale, rhoV, ref lo3, ref hi3);
+                CheapPart<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 2 * width, chunk, in op, scale, rhoV, ref lo2, ref hi2);
+                CheapPart<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 3 * width, chunk, in op, scale, rhoV, ref lo3, ref hi3);
             }
         }
         sums.Low0 = lo0; sums.High0 = hi0; sums.Low1 = lo1; sums.High1 = hi1;
@@ -626,9 +632,14 @@ internal static partial class PointwiseDriver
         nuint end = blocks * 4 * chunk;
         for (nuint i = 0; i < end; i += 4 * chunk)
         {
-            // a = t₀ + t₁ from chunks 0 and 1, then s = a + (t₂ + t₃) from chunks 2 and 3.
-            Quad<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, width, chunk, in op, scale, rhoV, out TVec a0, out TVec a1);
-            Quad<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i + 2 * chunk, width, chunk, in op, scale, rhoV, out TVec b0, out TVec b1);
+            // The block's own references, as in CheapBlocks. a = t₀ + t₁ from chunks 0 and 1, then
+            // s = a + (t₂ + t₃) from chunks 2 and 3.
+            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i);
+            ref T wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
+            ref T ob = ref Unsafe.IsNullRef(ref output) ? ref output : ref Unsafe.Add(ref output, i);
+            ref T o2b = ref Unsafe.IsNullRef(ref output2) ? ref output2 : ref Unsafe.Add(ref output2, i);
+            Quad<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 0, width, chunk, in op, scale, rhoV, out TVec a0, out TVec a1);
+            Quad<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 2 * chunk, width, chunk, in op, scale, rhoV, out TVec b0, out TVec b1);
             TVec s0 = a0 + b0, s1 = a1 + b1;
             if (!TMode.Accumulates)
             {
@@ -638,7 +649,7 @@ internal static partial class PointwiseDriver
             {
                 for (nuint j = 0; j < 4 * chunk; j += width)
                 {
-                    TVec.Store(TermsOnly<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + j), in op, scale), ref again[0], j);
+                    TVec.Store(TermsOnly<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp>.Load(ref xb, ref yb, ref wb, j), in op, scale), ref again[0], j);
                 }
                 ref T t = ref again[0];
                 TVec.AccumulateBlock(ref lo0, ref hi0, TVec.Load(ref t, 0), TVec.Load(ref t, chunk), TVec.Load(ref t, 2 * chunk), TVec.Load(ref t, 3 * chunk));
