@@ -541,16 +541,14 @@ internal static partial class PointwiseDriver
         nuint end = blocks * 4 * chunk;
         for (nuint i = 0; i < end; i += 4 * chunk)
         {
+            // The block's own references, so that every access is one at a constant offset from them (indexed
+            // from i, each took an address computation and a register copy of its own).
+            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i), wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
+            ref T ob = ref At(ref output, i), o2b = ref At(ref output2, i);
             // The parts tested in place, as 64 bytes over the vector's size: the JIT decides that while it reads the
             // method, so a part the path does not have is never read. Through a local or a helper (Lanes / Count)
             // it was decided only after inlining, and W512's block compiled the terms of four parts to run one
             // (MSE's block: 210 inlinees, now 57; the same code). Likewise wherever parts are tested.
-            // The block's own references, so that every access is one at a constant offset from them (indexed
-            // from i, each took an address computation and a register copy of its own).
-            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i);
-            ref T wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
-            ref T ob = ref Unsafe.IsNullRef(ref output) ? ref output : ref Unsafe.Add(ref output, i);
-            ref T o2b = ref Unsafe.IsNullRef(ref output2) ? ref output2 : ref Unsafe.Add(ref output2, i);
             CheapPart<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 0, chunk, in op, scale, rhoV, ref lo0, ref hi0);
             if (64 / Unsafe.SizeOf<TVec>() > 1)
             {
@@ -566,6 +564,10 @@ internal static partial class PointwiseDriver
         sums.Low2 = lo2; sums.High2 = hi2; sums.Low3 = lo3; sums.High3 = hi3;
     }
 
+    /// <summary>The reference <paramref name="i"/> elements on, or the null reference kept null (an output not asked for).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T At<T>(ref T start, nuint i) => ref Unsafe.IsNullRef(ref start) ? ref start : ref Unsafe.Add(ref start, i);
+
     /// <summary>One part of a block: the vectors at i, i + L, i + 2L, i + 3L.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheapPart<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint i, nuint chunk, in TOp op, TVec scale, TVec rho, ref TVec lo, ref TVec hi)
@@ -574,21 +576,37 @@ internal static partial class PointwiseDriver
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        Inputs<T, TVec, TOp> a = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
-        Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + chunk);
-        Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 2 * chunk);
-        Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + 3 * chunk);
-        TVec t0 = Terms<T, TVec, TOp, TMode>(a, ref output, ref output2, i, in op, scale);
-        TVec t1 = Terms<T, TVec, TOp, TMode>(b, ref output, ref output2, i + chunk, in op, scale);
-        TVec t2 = Terms<T, TVec, TOp, TMode>(c, ref output, ref output2, i + 2 * chunk, in op, scale);
-        TVec t3 = Terms<T, TVec, TOp, TMode>(d, ref output, ref output2, i + 3 * chunk, in op, scale);
+        FourTerms<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, i + chunk, i + 2 * chunk, i + 3 * chunk, in op, scale, rho,
+            out TVec t0, out TVec t1, out TVec t2, out TVec t3);
         if (TMode.Accumulates)
         {
-            if (typeof(T) == typeof(double))
-            {
-                (t0, t1, t2, t3) = (t0 * rho, t1 * rho, t2 * rho, t3 * rho);
-            }
             TVec.AccumulateBlock(ref lo, ref hi, t0, t1, t2, t3);
+        }
+    }
+
+    /// <summary>
+    /// The terms of four vectors at <paramref name="i0"/> to <paramref name="i3"/> (times ρ for double sums), writing
+    /// their outputs: the four vectors' inputs are all loaded before any store (see <see cref="CheapBlocks"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourTerms<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint i0, nuint i1, nuint i2, nuint i3, in TOp op, TVec scale, TVec rho,
+        out TVec t0, out TVec t1, out TVec t2, out TVec t3)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        Inputs<T, TVec, TOp> a = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i0);
+        Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i1);
+        Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i2);
+        Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i3);
+        t0 = Terms<T, TVec, TOp, TMode>(a, ref output, ref output2, i0, in op, scale);
+        t1 = Terms<T, TVec, TOp, TMode>(b, ref output, ref output2, i1, in op, scale);
+        t2 = Terms<T, TVec, TOp, TMode>(c, ref output, ref output2, i2, in op, scale);
+        t3 = Terms<T, TVec, TOp, TMode>(d, ref output, ref output2, i3, in op, scale);
+        if (TMode.Accumulates && typeof(T) == typeof(double))
+        {
+            (t0, t1, t2, t3) = (t0 * rho, t1 * rho, t2 * rho, t3 * rho);
         }
     }
 
@@ -634,10 +652,8 @@ internal static partial class PointwiseDriver
         {
             // The block's own references, as in CheapBlocks. a = t₀ + t₁ from chunks 0 and 1, then
             // s = a + (t₂ + t₃) from chunks 2 and 3.
-            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i);
-            ref T wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
-            ref T ob = ref Unsafe.IsNullRef(ref output) ? ref output : ref Unsafe.Add(ref output, i);
-            ref T o2b = ref Unsafe.IsNullRef(ref output2) ? ref output2 : ref Unsafe.Add(ref output2, i);
+            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i), wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
+            ref T ob = ref At(ref output, i), o2b = ref At(ref output2, i);
             Quad<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 0, width, chunk, in op, scale, rhoV, out TVec a0, out TVec a1);
             Quad<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, ref ob, ref o2b, 2 * chunk, width, chunk, in op, scale, rhoV, out TVec b0, out TVec b1);
             TVec s0 = a0 + b0, s1 = a1 + b1;
@@ -663,9 +679,8 @@ internal static partial class PointwiseDriver
     }
 
     /// <summary>
-    /// Two adjacent vectors (two parts) of two consecutive chunks, from <paramref name="i"/>: the inputs of all four
-    /// loaded before any store (see <see cref="CheapBlocks"/>), their outputs written in address order; returns each
-    /// part's pair sum of terms (times ρ for double, as <see cref="CheapPart"/> takes them).
+    /// Two adjacent vectors (two parts) of two consecutive chunks, from <paramref name="i"/>, their outputs written in
+    /// address order; returns each part's pair sum of terms (times ρ for double, as <see cref="CheapPart"/> takes them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Quad<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint i, nuint width, nuint chunk, in TOp op, TVec scale, TVec rho, out TVec first, out TVec second)
@@ -674,18 +689,8 @@ internal static partial class PointwiseDriver
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
     {
-        Inputs<T, TVec, TOp> a = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i);
-        Inputs<T, TVec, TOp> b = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + width);
-        Inputs<T, TVec, TOp> c = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + chunk);
-        Inputs<T, TVec, TOp> d = Inputs<T, TVec, TOp>.Load(ref x, ref y, ref w, i + chunk + width);
-        TVec t0 = Terms<T, TVec, TOp, TMode>(a, ref output, ref output2, i, in op, scale);
-        TVec t1 = Terms<T, TVec, TOp, TMode>(b, ref output, ref output2, i + width, in op, scale);
-        TVec t2 = Terms<T, TVec, TOp, TMode>(c, ref output, ref output2, i + chunk, in op, scale);
-        TVec t3 = Terms<T, TVec, TOp, TMode>(d, ref output, ref output2, i + chunk + width, in op, scale);
-        if (typeof(T) == typeof(double))
-        {
-            (t0, t1, t2, t3) = (t0 * rho, t1 * rho, t2 * rho, t3 * rho);
-        }
+        FourTerms<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, i, i + width, i + chunk, i + chunk + width, in op, scale, rho,
+            out TVec t0, out TVec t1, out TVec t2, out TVec t3);
         first = t0 + t2;
         second = t1 + t3;
     }
