@@ -695,15 +695,16 @@ internal static partial class PointwiseDriver
         second = t1 + t3;
     }
 
-    /// <summary>Whether a float lane of either part's block sum overflowed to ±∞ (NaN is not overflow: the double tree gives NaN too).</summary>
+    /// <summary>
+    /// Whether a float lane of either part's block sum is ±∞ (or NaN: s − s is +0 in a finite lane, NaN otherwise, as
+    /// <see cref="IVec{TSelf, T}.AccumulateBlock"/> tests it). A NaN lane is added again as AccumulateBlock adds it,
+    /// which keeps its float sum: the same bits, only slower where a block holds a NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Overflowed<T, TVec>(TVec s0, TVec s1)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
-    {
-        TVec sign = TVec.CreateConstant(-0.0), largest = TVec.CreateConstant(float.MaxValue);
-        return TVec.AnySet(TVec.GreaterThan(TVec.AndNot(s0, sign), largest) | TVec.GreaterThan(TVec.AndNot(s1, sign), largest));
-    }
+        => TVec.AnySet((s0 - s0) | (s1 - s1));
 
     /// <summary>The terms <see cref="Terms"/> returns for the same inputs, without writing any output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

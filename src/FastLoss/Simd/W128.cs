@@ -204,7 +204,9 @@ internal struct W128<T> : IVec<W128<T>, T>
         Vector128<float> a = t0.V.As<T, float>(), b = t1.V.As<T, float>(), c = t2.V.As<T, float>(), d = t3.V.As<T, float>();
         Vector128<float> s = (a + b) + (c + d);
         Vector128<double> sl = Vector128.WidenLower(s), sh = Vector128.WidenUpper(s);
-        if (Vector128.GreaterThanAny(Vector128.Abs(s), Vector128.Create(float.MaxValue)))
+        // s − s is +0 in a finite lane and NaN in an infinite (or NaN) one: one subtraction and a test, no
+        // constants. A NaN lane takes the branch too, but keeps its float sum below (only ±∞ lanes are replaced).
+        if ((s - s).AsInt32() != Vector128<int>.Zero)
         {
             // Lanes whose float sum overflowed take the same tree in double (rare: inline, so that the accumulators
             // stay in registers, which a call would clobber).

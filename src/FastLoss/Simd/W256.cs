@@ -178,7 +178,9 @@ internal struct W256<T> : IVec<W256<T>, T>
         Vector256<float> a = t0.V.As<T, float>(), b = t1.V.As<T, float>(), c = t2.V.As<T, float>(), d = t3.V.As<T, float>();
         Vector256<float> s = (a + b) + (c + d);
         Vector256<double> sl = Vector256.WidenLower(s), sh = Vector256.WidenUpper(s);
-        if (Vector256.GreaterThanAny(Vector256.Abs(s), Vector256.Create(float.MaxValue)))
+        // s − s is +0 in a finite lane and NaN in an infinite (or NaN) one: one subtraction and a test, no
+        // constants. A NaN lane takes the branch too, but keeps its float sum below (only ±∞ lanes are replaced).
+        if ((s - s).AsInt32() != Vector256<int>.Zero)
         {
             // Lanes whose float sum overflowed take the same tree in double (rare: inline, so that the accumulators
             // stay in registers, which a call would clobber).

@@ -164,7 +164,9 @@ internal struct W512<T> : IVec<W512<T>, T>
         Vector512<float> a = t0.V.As<T, float>(), b = t1.V.As<T, float>(), c = t2.V.As<T, float>(), d = t3.V.As<T, float>();
         Vector512<float> s = (a + b) + (c + d);
         Vector512<double> sl = Vector512.WidenLower(s), sh = Vector512.WidenUpper(s);
-        if (Vector512.GreaterThanAny(Vector512.Abs(s), Vector512.Create(float.MaxValue)))
+        // s − s is +0 in a finite lane and NaN in an infinite (or NaN) one: one subtraction and a test, no
+        // constants. A NaN lane takes the branch too, but keeps its float sum below (only ±∞ lanes are replaced).
+        if ((s - s).AsInt32() != Vector512<int>.Zero)
         {
             // Lanes whose float sum overflowed take the same tree in double (rare: inline, so that the accumulators
             // stay in registers, which a call would clobber).
