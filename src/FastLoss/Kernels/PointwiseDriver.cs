@@ -627,9 +627,10 @@ internal static partial class PointwiseDriver
     /// same terms, lanes and order of summation, but each block's vectors taken in address order (chunk 0 of both
     /// parts, then chunk 1, ...), so that consecutive stores fall in the same cache line. Part by part, the stores
     /// went to four lines in turn, and a core that commits two stores a cycle only to one line committed one (AVX2
-    /// fused MSE 64K on an Intel Xeon, by hand: float 17 -> 12.7 us, double 40 -> 32). A lane's four terms are not
+    /// fused MSE 64K on an Intel Xeon, by hand: float 17 -> 12.7 us, double 40 -> 32; measured on Intel only, and
+    /// with the gradient 13.5-18.7 us by where it lies from the inputs modulo 4 KB). A lane's four terms are not
     /// all kept (with the accumulators they did not fit in sixteen registers, and the accumulators went to the
-    /// stack): its block sum (t₀ + t₁) + (t₂ + t₃) is built as the chunks come, and where a float sum overflowed
+    /// stack): its block sum (t₀ + t₁) + (t₂ + t₃) is built as the chunks come, and where a float sum is ±∞ or NaN
     /// (rare) the block's terms are computed again from its inputs, which no output has overwritten, and added as
     /// <see cref="IVec{TSelf, T}.AccumulateBlock"/> adds them. Four-part paths (128-bit) keep <see cref="CheapBlocks"/>:
     /// there MSE gained nothing, and MAE's eight accumulators and four pair sums spilled (29 -> 42 us).
