@@ -180,6 +180,11 @@ public class HostileInputTests
                 p[i] = random.Next(9) == 0 ? 1.5e19f * (1 + 0.2f * random.NextSingle()) : random.NextSingle();
                 t[i] = random.NextSingle();
             }
+            if (n == 4099)
+            {
+                // A NaN in one block: its sum is NaN (taken again too, and kept as the value form keeps it).
+                p[70] = float.NaN;
+            }
             double exact = p.Zip(t, (a, b) => ((double)a - b) * ((double)a - b)).Sum() / n;
             var bits = new List<int>();
             EveryPath.Run(path =>
@@ -192,7 +197,11 @@ public class HostileInputTests
                 Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(fused));
                 Assert.Equal(BitConverter.SingleToInt32Bits(value), BitConverter.SingleToInt32Bits(fusedInPlace));
                 Assert.Equal(g, inPlace);
-                Relative(exact, value, 1e-6, $"MSE n={n} on {path}");
+                if (!double.IsNaN(exact))
+                {
+                    Relative(exact, value, 1e-6, $"MSE n={n} on {path}");
+                }
+                Assert.Equal(double.IsNaN(exact), float.IsNaN(value));
                 bits.Add(BitConverter.SingleToInt32Bits(fused));
             });
             Assert.All(bits, b => Assert.Equal(bits[0], b));
