@@ -18,8 +18,7 @@ internal static class MultiClass
     {
         // Without class weights the total is a count (exact); with them it is summed with compensation (see
         // CompensatedSum), so that the merged totals of any shards of the rows are this one.
-        if (classWeights.IsEmpty && Vector.IsHardwareAccelerated && labels.Length >= Vector<int>.Count
-            && CountLabels(labels, classes, ignoreIndex, out int count))
+        if (classWeights.IsEmpty && Vector.IsHardwareAccelerated && CountLabels(labels, classes, ignoreIndex, out int count))
         {
             return new CompensatedSum { High = count };
         }
@@ -55,8 +54,8 @@ internal static class MultiClass
 
     /// <summary>
     /// The labels that are not <paramref name="ignoreIndex"/>, counted a vector at a time (branch-free: a label a
-    /// cycle or more in the loop above, which took 6% of cross-entropy 256×10); false, with nothing counted, where a
-    /// label is out of range, for the loop above to name it.
+    /// cycle or more in the loop above, which took 6% of cross-entropy 256×10), the last few one at a time; false,
+    /// with nothing counted, where a label is out of range, for the loop above to name it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool CountLabels(ReadOnlySpan<int> labels, int classes, int ignoreIndex, out int count)
@@ -64,22 +63,28 @@ internal static class MultiClass
         ref int start = ref MemoryMarshal.GetReference(labels);
         Vector<int> ignore = new(ignoreIndex), ignored = Vector<int>.Zero, outside = Vector<int>.Zero;
         Vector<uint> limit = new((uint)classes);
-        int last = labels.Length - Vector<int>.Count;
-        for (int r = 0; ; r += Vector<int>.Count)
+        int whole = labels.Length - labels.Length % Vector<int>.Count;
+        for (int r = 0; r < whole; r += Vector<int>.Count)
         {
-            // The last vector may overlap the one before it: its lanes already seen are not counted again.
-            int at = Math.Min(r, last);
-            Vector<int> label = Vector.LoadUnsafe(ref start, (nuint)at);
+            Vector<int> label = Vector.LoadUnsafe(ref start, (nuint)r);
             Vector<int> isIgnored = Vector.Equals(label, ignore);
-            Vector<int> fresh = Vector.GreaterThanOrEqual(Vector<int>.Indices + new Vector<int>(at), new Vector<int>(r));
-            ignored -= isIgnored & fresh;
+            ignored -= isIgnored;
             outside |= Vector.AndNot(Vector.AsVectorInt32(Vector.GreaterThanOrEqual(Vector.AsVectorUInt32(label), limit)), isIgnored);
-            if (at == last)
+        }
+        count = whole - Vector.Sum(ignored);
+        for (int r = whole; r < labels.Length; r++)
+        {
+            int label = labels[r];
+            if (label != ignoreIndex)
             {
-                break;
+                if ((uint)label >= (uint)classes)
+                {
+                    count = 0;
+                    return false;
+                }
+                count++;
             }
         }
-        count = labels.Length - Vector.Sum(ignored);
         return outside == Vector<int>.Zero;
     }
 
