@@ -167,7 +167,7 @@ public class HostileInputTests
     [Fact]
     public void FusedFloatBlocksThatOverflowHaveTheBitsOfTheValueFormInPlaceOrNot()
     {
-        // Where some lanes' float block sums overflow, the fused pass (which on two- and four-part paths builds the
+        // Where some lanes' float block sums overflow, the fused pass (which on the 256-bit path builds the
         // block sums as the chunks come, and computes an overflowed block's terms again from its inputs) must add
         // what the value pass adds, bit for bit, whether its gradient has memory of its own or overwrites the
         // predictions, on every path; and the mean is still right.
