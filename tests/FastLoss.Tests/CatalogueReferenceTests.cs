@@ -152,6 +152,42 @@ public class CatalogueReferenceTests
         }
     }
 
+    /// <summary>
+    /// Nearly parallel pairs (x₂ = 1.5·x₁ + 1e-4·u): the gradient is the small difference of large terms, so the
+    /// float gradient matches the double one to float rounding of its own size only if the sums and the differences
+    /// lose nothing to the cancellation (sums rounded in float lose ~1e-3 of it). And inputs past 1.8e19, whose
+    /// squares overflow a float, still give the double gradient.
+    /// </summary>
+    [Fact]
+    public void CosineEmbeddingFloatGradientIsExactToRoundingForNearlyParallelAndLargePairs()
+    {
+        Random r = new(5);
+        foreach ((int dimension, double size) in new[] { (300, 1.0), (37, 1.0), (256, 1e20), (5, 1e-20) })
+        {
+            int rows = 4;
+            double[] a = Random(r, rows * dimension, -size, size), u = Random(r, rows * dimension, -size, size);
+            double[] b = a.Select((x, i) => (double)(float)(1.5 * x + 1e-4 * u[i])).ToArray();
+            double[] t = [1, -1, 1, -1];
+            double[] d1 = new double[a.Length], d2 = new double[a.Length];
+            float[] f1 = new float[a.Length], f2 = new float[a.Length];
+            double want = Loss.CosineEmbedding<double>(a, b, t, dimension, d1, d2);
+            double got = Loss.CosineEmbedding<float>(F(a), F(b), F(t), dimension, f1, f2);
+            Close(want, got, 1e-6, $"value {dimension} {size}");
+            for (int row = 0; row < rows; row++)
+            {
+                foreach ((double[] w, float[] g, string name) in new[] { (d1, f1, "gradient1"), (d2, f2, "gradient2") })
+                {
+                    double largest = Enumerable.Range(row * dimension, dimension).Max(i => Math.Abs(w[i]));
+                    Assert.True(largest > 0, $"{name} row {row} is 0");
+                    for (int i = row * dimension; i < (row + 1) * dimension; i++)
+                    {
+                        Assert.True(Math.Abs(w[i] - g[i]) <= 1e-5 * largest, $"{name}[{i}] ({dimension}, {size}): want {w[i]}, got {g[i]}");
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void TripletMarginMatchesItsFormula()
     {

@@ -31,6 +31,21 @@ internal interface IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754
     }
 
     /// <summary>
+    /// Whether, for float rows, each sum (at most three) is Σ x_f·x_g of two inputs (<see cref="Factors"/>): every
+    /// product exact in double and added in double, in the order of the driver's remarks, instead of terms of T in
+    /// blocks. Double rows take <see cref="Term"/> as usual.
+    /// </summary>
+    static virtual bool Products
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => false;
+    }
+
+    /// <summary>With <see cref="Products"/>: the two inputs (0, 1 or 2) whose products sum <paramref name="sum"/> adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual (int First, int Second) Factors(int sum) => (0, 0);
+
+    /// <summary>
     /// The terms of sum <paramref name="sum"/> (a constant where the driver asks: the choice folds away) at the columns
     /// <c>[i, i + TVec.Count)</c> of the row, from the inputs there (an unused input is zero). Columns past the row's
     /// end may be zero-padded: the driver discards their terms.
@@ -82,7 +97,9 @@ internal struct RowSums
 /// <see cref="PointwiseDriver.CanonicalSum"/>. A path of W lanes runs the L/W parts of a chunk one after the other
 /// over the row (lanes are independent, so the order is the same, and each sum needs two registers, not 2·L/W). The
 /// last block runs on a zero-padded copy of the inputs, its terms past the row −0.0. The scalar path takes the same
-/// blocks one column at a time. The element-wise pass has no order: W columns at a time, the last ones on a padded
+/// blocks one column at a time. Float sums of products (<see cref="IRowTerms{T}.Products"/>) have no blocks: lane j
+/// adds the exact products of columns j, j + L, j + 2L, … one after the other in double, from +0 (so the zeros of
+/// the padded copy change nothing), and the lanes are added in the same tree. The element-wise pass has no order: W columns at a time, the last ones on a padded
 /// copy, each column's bits the same on every path.
 /// </remarks>
 internal static class RowDriver
@@ -150,7 +167,11 @@ internal static class RowDriver
         {
             // Chosen here, not in Part: a static abstract flag is decided only after inlining, so Part would read and
             // inline its whole cheap loop for expensive terms too (softmax terms: 437 inlinees for 81 bytes of code).
-            if (TTerms.Expensive)
+            if (typeof(T) == typeof(float) && TTerms.Products)
+            {
+                ProductPart<T, TVec, TTerms>(ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums, ref result);
+            }
+            else if (TTerms.Expensive)
             {
                 ExpensivePart<T, TVec, TTerms>(in terms, ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums, ref result);
             }
@@ -255,6 +276,59 @@ internal static class RowDriver
         if (count > 4) { a.L4 = l4; a.H4 = h4; }
         if (count > 5) { a.L5 = l5; a.H5 = h5; }
         PartEnd<T, TVec, TTerms>(in terms, ref p0, ref p1, ref p2, whole, rest, part, sums, ref a, ref result);
+    }
+
+    /// <summary>
+    /// One part's lanes over a float row of <see cref="IRowTerms{T}.Products"/>: each chunk's products added to the
+    /// double accumulators (no blocks in T, so no overflow test), the whole blocks then the zero-padded last one.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ProductPart<T, TVec, TTerms>(ref T x0, ref T x1, ref T x2, ref T p0, ref T p1, ref T p2, nuint whole, int rest, int part, Span<double> sums, ref RowSums result)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        nuint chunk = (nuint)PointwiseDriver.Lanes<T>(), block = 4 * chunk;
+        TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
+        // The row's whole blocks chunk by chunk, then the padded copy's block. Zeros past the row's end: their
+        // products are +0, which leaves a sum unchanged (a sum that starts at +0 is never −0). One loop body: with the
+        // chunk's code inlined at more sites, the JIT kept the accumulators in memory (a store and a reload a chain).
+        ref T s0 = ref x0, s1 = ref x1, s2 = ref x2;
+        nuint end = whole;
+        for (bool padded = false; ; padded = true)
+        {
+            for (nuint i = (nuint)part; i < end; i += chunk)
+            {
+                TVec v0 = Load<T, TVec>(0, TTerms.Inputs, ref s0, i), v1 = Load<T, TVec>(1, TTerms.Inputs, ref s1, i), v2 = Load<T, TVec>(2, TTerms.Inputs, ref s2, i);
+                TVec.AccumulateProduct(ref l0, ref h0, Factor<T, TVec, TTerms>(0, 0, v0, v1, v2), Factor<T, TVec, TTerms>(0, 1, v0, v1, v2));
+                if (TTerms.Count > 1) { TVec.AccumulateProduct(ref l1, ref h1, Factor<T, TVec, TTerms>(1, 0, v0, v1, v2), Factor<T, TVec, TTerms>(1, 1, v0, v1, v2)); }
+                if (TTerms.Count > 2) { TVec.AccumulateProduct(ref l2, ref h2, Factor<T, TVec, TTerms>(2, 0, v0, v1, v2), Factor<T, TVec, TTerms>(2, 1, v0, v1, v2)); }
+            }
+            if (padded || rest == 0)
+            {
+                break;
+            }
+            s0 = ref p0;
+            s1 = ref p1;
+            s2 = ref p2;
+            end = block;
+        }
+        Unsafe.SkipInit(out Accumulators<TVec> a);
+        a.L0 = l0; a.H0 = h0; a.L1 = l1; a.H1 = h1; a.L2 = l2; a.H2 = h2;
+        Store<T, TVec>(TTerms.Count, ref a, part, sums, ref result);
+    }
+
+    /// <summary>Factor <paramref name="which"/> (0 or 1) of sum <paramref name="sum"/>'s products: the input <see cref="IRowTerms{T}.Factors"/> names.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Factor<T, TVec, TTerms>(int sum, int which, TVec v0, TVec v1, TVec v2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        (int first, int second) = TTerms.Factors(sum);
+        int input = which == 0 ? first : second;
+        return input == 0 ? v0 : input == 1 ? v1 : v2;
     }
 
     /// <summary>The accumulators of one part: a (low, high) pair of double lanes per sum (those of the unused sums never set).</summary>
@@ -438,6 +512,24 @@ internal static class RowDriver
         int lanes = PointwiseDriver.Lanes<T>(), block = 4 * lanes, count = TTerms.Count;
         Span<double> sums = stackalloc double[6 * 16];
         sums.Clear();
+        if (typeof(T) == typeof(float) && TTerms.Products)
+        {
+            // Each lane's products in column order, as the vectors add them.
+            for (int column = 0; column < n; column++)
+            {
+                nuint i = (nuint)column;
+                WScalar<T> v0 = Load<T, WScalar<T>>(0, TTerms.Inputs, ref x0, i), v1 = Load<T, WScalar<T>>(1, TTerms.Inputs, ref x1, i), v2 = Load<T, WScalar<T>>(2, TTerms.Inputs, ref x2, i);
+                int lane = column % lanes;
+                for (int sum = 0; sum < count; sum++)
+                {
+                    (int f, int g) = TTerms.Factors(sum);
+                    T a = f == 0 ? v0.V : f == 1 ? v1.V : v2.V, b = g == 0 ? v0.V : g == 1 ? v1.V : v2.V;
+                    sums[16 * sum + lane] += double.CreateTruncating(a) * double.CreateTruncating(b);
+                }
+            }
+            Finish(sums, count, lanes, out result);
+            return;
+        }
         Span<T> buffer = stackalloc T[6 * 64];
         for (int start = 0; start < n; start += block)
         {
@@ -497,6 +589,15 @@ internal static class RowDriver
         }
         else
         {
+            // Four vectors an iteration: the map's constants are broadcast once for the four (the JIT does not hoist
+            // them out of the loop, but shares them within an iteration).
+            for (; i + 4 * width <= end; i += 4 * width)
+            {
+                MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);
+                MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i + width, i + width);
+                MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i + 2 * width, i + 2 * width);
+                MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i + 3 * width, i + 3 * width);
+            }
             for (; i + width <= end; i += width)
             {
                 MapAt<T, TVec, TMap>(in m, ref x0, ref x1, ref x2, ref y0, ref y1, ref y2, i, i);

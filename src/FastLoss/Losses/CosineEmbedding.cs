@@ -64,12 +64,21 @@ public static partial class Loss
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => CosineEmbeddingForm(input1, input2, targets, dimension, destination, default, Reduction.Sum, margin, Form.PerElement);
 
-    /// <summary><paramref name="value"/> as High + Low in <typeparamref name="T"/> (High its rounding, Low the rest rounded).</summary>
+    /// <summary>
+    /// n/d as High + Low in <typeparamref name="T"/>, given <paramref name="inverse"/> ≈ 1/d: the quotient n·(1/d), and for
+    /// double its error from the remainder n − q·d (by a fused multiply-add), so that High + Low is n/d to far below
+    /// T's rounding (float: the double quotient's 53 bits split in two).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static SplitNumber<T> Split<T>(double value) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private static SplitNumber<T> Quotient<T>(double n, double d, double inverse) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        T high = T.CreateTruncating(value);
-        double rest = value - double.CreateTruncating(high);
+        double q = n * inverse;
+        T high = T.CreateTruncating(q);
+        double rest = q - double.CreateTruncating(high);
+        if (typeof(T) == typeof(double))
+        {
+            rest = Math.FusedMultiplyAdd(-q, d, n) * inverse;
+        }
         return new(high, double.IsFinite(rest) ? T.CreateTruncating(rest) : T.Zero);
     }
 
@@ -123,12 +132,13 @@ public static partial class Loss
             }
             else if (form == Form.Fused)
             {
-                // ∂loss/∂cos = c; ∂cos/∂x₁ = (x₂·|x₁|² − Σx₁x₂·x₁)/(den·|x₁|²) and ∂cos/∂x₂ = (x₁·|x₂|² − Σx₁x₂·x₂)/(den·|x₂|²).
-                // The numerators cancel where the pair is nearly parallel (where the gradient vanishes): CosineMap takes
-                // them with the double sums split into two Ts and the products' errors recovered, so that they stay exact to rounding.
+                // ∂loss/∂cos = c; ∂cos/∂x₁ = (x₂ − (D/M₁)·x₁)/√(M₁M₂) and ∂cos/∂x₂ = (x₁ − (D/M₂)·x₂)/√(M₁M₂), D = Σx₁x₂,
+                // M = |x|² + 1e-12. The differences cancel where the pair is nearly parallel (where the gradient vanishes):
+                // CosineMap takes them with D/M split into two Ts, so that they stay exact to rounding.
                 double c = similar ? -1 : double.IsNaN(cos) ? cos : cos > margin ? 1 : 0;
-                double f = gradientScale * c / denominator;
-                RowDriver.Map(new CosineMap<T>(Split<T>(dot), Split<T>(squared1), Split<T>(squared2), T.CreateTruncating(f / squared1), T.CreateTruncating(f / squared2)),
+                double i1 = 1 / Math.Sqrt(squared1), i2 = 1 / Math.Sqrt(squared2), f = gradientScale * c;
+                RowDriver.Map(new CosineMap<T>(Quotient<T>(-dot, squared1, i1 * i1), T.CreateTruncating(i2), T.CreateTruncating(f * i1),
+                        Quotient<T>(-dot, squared2, i2 * i2), T.CreateTruncating(i1), T.CreateTruncating(f * i2)),
                     ref a, ref b, ref Unsafe.NullRef<T>(),
                     ref output1.IsEmpty ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetReference(output1.Slice(start)),
                     ref output2.IsEmpty ? ref Unsafe.NullRef<T>() : ref MemoryMarshal.GetReference(output2.Slice(start)),
@@ -139,12 +149,20 @@ public static partial class Loss
     }
 }
 
-/// <summary>Σx₁x₂, Σx₁², Σx₂² of a row pair (x₀, x₁ here), and the sums of their products' rounding errors.</summary>
+/// <summary>
+/// Σx₁x₂, Σx₁², Σx₂² of a row pair (x₀, x₁ here), each product exact: for float rows products in double
+/// (<see cref="IRowTerms{T}.Products"/>); for double rows the products and, as three more sums, their rounding errors.
+/// </summary>
 internal readonly struct CosineTerms<T> : IRowTerms<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static int Inputs => 2;
 
-    public static int Count => 6;
+    public static int Count => typeof(T) == typeof(float) ? 3 : 6;
+
+    public static bool Products => typeof(T) == typeof(float);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (int First, int Second) Factors(int sum) => sum switch { 0 => (0, 1), 1 => (0, 0), _ => (1, 1) };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Term<TVec>(int sum, TVec x, TVec y, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
@@ -164,10 +182,12 @@ internal readonly struct CosineTerms<T> : IRowTerms<T> where T : unmanaged, IBin
 internal readonly record struct SplitNumber<T>(T High, T Low);
 
 /// <summary>
-/// g₁ = k₁·(x₂·M₁ − D·x₁) and g₂ = k₂·(x₁·M₂ − D·x₂); the numerators are taken as p − q + (the products' rounding
-/// errors, by fused multiply-adds) + (the low parts' products), so that their cancellation loses nothing but the last rounding.
+/// g₁ = (x₂ − (D/M₁)·x₁)·R₁·S₁ and g₂ = (x₁ − (D/M₂)·x₂)·R₂·S₂, with D/M split in two (<see cref="SplitNumber{T}"/>,
+/// given negated) and taken by two fused multiply-adds: where the pair is nearly parallel (the difference cancels)
+/// it loses nothing but the last roundings. R = 1/√M of the other input keeps the difference (at most about 1 in
+/// magnitude) and the scale S = s·c/√M of the input's own in range apart, for any finite float input.
 /// </summary>
-internal readonly struct CosineMap<T>(SplitNumber<T> dot, SplitNumber<T> squared1, SplitNumber<T> squared2, T k1, T k2) : IRowMap<T>
+internal readonly struct CosineMap<T>(SplitNumber<T> quotient1, T r1, T s1, SplitNumber<T> quotient2, T r2, T s2) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static int Inputs => 2;
@@ -177,19 +197,13 @@ internal readonly struct CosineMap<T>(SplitNumber<T> dot, SplitNumber<T> squared
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Map<TVec>(TVec x, TVec y, TVec x2, nuint i, out TVec y0, out TVec y1, out TVec y2) where TVec : struct, IVec<TVec, T>
     {
-        y0 = Numerator(y, squared1, x, dot) * TVec.Create(k1);
-        y1 = Numerator(x, squared2, y, dot) * TVec.Create(k2);
+        y0 = Difference(y, quotient1, x) * TVec.Create(r1) * TVec.Create(s1);
+        y1 = Difference(x, quotient2, y) * TVec.Create(r2) * TVec.Create(s2);
         y2 = default;
     }
 
-    /// <summary>u·M − D·v, with M and D doubles split in two.</summary>
+    /// <summary>v + q·u, q split in two.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Numerator<TVec>(TVec u, SplitNumber<T> m, TVec v, SplitNumber<T> d) where TVec : struct, IVec<TVec, T>
-    {
-        TVec mh = TVec.Create(m.High), dh = TVec.Create(d.High);
-        TVec p = u * mh, q = dh * v;
-        TVec errors = TVec.MultiplyAdd(u, mh, -p) - TVec.MultiplyAdd(dh, v, -q);
-        TVec lows = u * TVec.Create(m.Low) - TVec.Create(d.Low) * v;
-        return (p - q) + (errors + lows);
-    }
+    private static TVec Difference<TVec>(TVec v, SplitNumber<T> q, TVec u) where TVec : struct, IVec<TVec, T>
+        => TVec.MultiplyAdd(TVec.Create(q.Low), u, TVec.MultiplyAdd(TVec.Create(q.High), u, v));
 }

@@ -160,6 +160,13 @@ internal interface IVec<TSelf, T>
     /// </summary>
     static abstract void AccumulateBlock(ref TSelf low, ref TSelf high, TSelf t0, TSelf t1, TSelf t2, TSelf t3);
 
+    /// <summary>
+    /// Float lanes only: adds the product a·b of each lane to the double accumulator (low, high), the product exact
+    /// in double (24 + 24 bits ≤ 53), so that the one rounding is the addition's (a fused multiply-add where the
+    /// hardware has one gives the same bits as the multiplication and the addition).
+    /// </summary>
+    static virtual void AccumulateProduct(ref TSelf low, ref TSelf high, TSelf a, TSelf b) => throw new NotSupportedException();
+
     /// <summary>Writes the <see cref="Count"/> double lanes of an accumulator in lane order.</summary>
     static abstract void StoreAccumulator(TSelf low, TSelf high, Span<double> destination);
 

@@ -220,6 +220,26 @@ internal struct W128<T> : IVec<W128<T>, T>
         high.V = (high.V.As<T, double>() + sh).As<double, T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateProduct(ref W128<T> low, ref W128<T> high, W128<T> a, W128<T> b)
+    {
+        Vector128<float> x = a.V.As<T, float>(), y = b.V.As<T, float>();
+        Vector128<double> xl = Vector128.WidenLower(x), yl = Vector128.WidenLower(y), xh = Vector128.WidenUpper(x), yh = Vector128.WidenUpper(y);
+        Vector128<double> l = low.V.As<T, double>(), h = high.V.As<T, double>();
+        if (Fma.IsSupported || AdvSimd.IsSupported)
+        {
+            l = Vector128.FusedMultiplyAdd(xl, yl, l);
+            h = Vector128.FusedMultiplyAdd(xh, yh, h);
+        }
+        else
+        {
+            l += xl * yl;
+            h += xh * yh;
+        }
+        low.V = l.As<double, T>();
+        high.V = h.As<double, T>();
+    }
+
     public static void LoadAccumulator(ReadOnlySpan<double> source, out W128<T> low, out W128<T> high)
     {
         low = new(Vector128.Create(source).As<double, T>());

@@ -194,6 +194,26 @@ internal struct W256<T> : IVec<W256<T>, T>
         high.V = (high.V.As<T, double>() + sh).As<double, T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateProduct(ref W256<T> low, ref W256<T> high, W256<T> a, W256<T> b)
+    {
+        Vector256<float> x = a.V.As<T, float>(), y = b.V.As<T, float>();
+        Vector256<double> xl = Vector256.WidenLower(x), yl = Vector256.WidenLower(y), xh = Vector256.WidenUpper(x), yh = Vector256.WidenUpper(y);
+        Vector256<double> l = low.V.As<T, double>(), h = high.V.As<T, double>();
+        if (Fma.IsSupported)
+        {
+            l = Vector256.FusedMultiplyAdd(xl, yl, l);
+            h = Vector256.FusedMultiplyAdd(xh, yh, h);
+        }
+        else
+        {
+            l += xl * yl;
+            h += xh * yh;
+        }
+        low.V = l.As<double, T>();
+        high.V = h.As<double, T>();
+    }
+
     public static void LoadAccumulator(ReadOnlySpan<double> source, out W256<T> low, out W256<T> high)
     {
         low = new(Vector256.Create(source).As<double, T>());

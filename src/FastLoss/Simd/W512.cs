@@ -180,6 +180,18 @@ internal struct W512<T> : IVec<W512<T>, T>
         high.V = (high.V.As<T, double>() + sh).As<double, T>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AccumulateProduct(ref W512<T> low, ref W512<T> high, W512<T> a, W512<T> b)
+    {
+        Vector512<float> x = a.V.As<T, float>(), y = b.V.As<T, float>();
+        Vector512<double> xl = Vector512.WidenLower(x), yl = Vector512.WidenLower(y), xh = Vector512.WidenUpper(x), yh = Vector512.WidenUpper(y);
+        Vector512<double> l = low.V.As<T, double>(), h = high.V.As<T, double>();
+        l = Vector512.FusedMultiplyAdd(xl, yl, l);
+        h = Vector512.FusedMultiplyAdd(xh, yh, h);
+        low.V = l.As<double, T>();
+        high.V = h.As<double, T>();
+    }
+
     public static void LoadAccumulator(ReadOnlySpan<double> source, out W512<T> low, out W512<T> high)
     {
         low = new(Vector512.Create(source).As<double, T>());
