@@ -514,18 +514,21 @@ internal static class RowDriver
         sums.Clear();
         if (typeof(T) == typeof(float) && TTerms.Products)
         {
-            // Each lane's products in column order, as the vectors add them.
-            for (int column = 0; column < n; column++)
+            // Each lane's products in column order, as the vectors add them: lane by lane, its sums in registers.
+            for (int lane = 0; lane < lanes; lane++)
             {
-                nuint i = (nuint)column;
-                WScalar<T> v0 = Load<T, WScalar<T>>(0, TTerms.Inputs, ref x0, i), v1 = Load<T, WScalar<T>>(1, TTerms.Inputs, ref x1, i), v2 = Load<T, WScalar<T>>(2, TTerms.Inputs, ref x2, i);
-                int lane = column % lanes;
-                for (int sum = 0; sum < count; sum++)
+                double s0 = 0, s1 = 0, s2 = 0;
+                for (int column = lane; column < n; column += lanes)
                 {
-                    (int f, int g) = TTerms.Factors(sum);
-                    T a = f == 0 ? v0.V : f == 1 ? v1.V : v2.V, b = g == 0 ? v0.V : g == 1 ? v1.V : v2.V;
-                    sums[16 * sum + lane] += double.CreateTruncating(a) * double.CreateTruncating(b);
+                    nuint i = (nuint)column;
+                    WScalar<T> v0 = Load<T, WScalar<T>>(0, TTerms.Inputs, ref x0, i), v1 = Load<T, WScalar<T>>(1, TTerms.Inputs, ref x1, i), v2 = Load<T, WScalar<T>>(2, TTerms.Inputs, ref x2, i);
+                    s0 += ScalarProduct<T, TTerms>(0, v0.V, v1.V, v2.V);
+                    if (count > 1) { s1 += ScalarProduct<T, TTerms>(1, v0.V, v1.V, v2.V); }
+                    if (count > 2) { s2 += ScalarProduct<T, TTerms>(2, v0.V, v1.V, v2.V); }
                 }
+                sums[lane] = s0;
+                sums[16 + lane] = s1;
+                sums[32 + lane] = s2;
             }
             Finish(sums, count, lanes, out result);
             return;
@@ -555,6 +558,17 @@ internal static class RowDriver
             }
         }
         Finish(sums, count, lanes, out result);
+    }
+
+    /// <summary>Sum <paramref name="sum"/>'s product of one column, exact in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ScalarProduct<T, TTerms>(int sum, T v0, T v1, T v2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TTerms : struct, IRowTerms<T>
+    {
+        (int f, int g) = TTerms.Factors(sum);
+        T a = f == 0 ? v0 : f == 1 ? v1 : v2, b = g == 0 ? v0 : g == 1 ? v1 : v2;
+        return double.CreateTruncating(a) * double.CreateTruncating(b);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
