@@ -131,6 +131,51 @@ public class DeterminismTests
         }
     }
 
+    /// <summary>
+    /// CosineEmbedding's float sums of products (lane by lane in double, the last block on a zero-padded copy) and its
+    /// gradient at every tail length up to two blocks and past them, separate and in place: the same bits on every path.
+    /// </summary>
+    [Fact]
+    public void CosineEmbeddingGivesTheSameBitsOnEveryPathAtEveryDimension()
+    {
+        foreach (int dimension in Enumerable.Range(1, 130).Concat([255, 257, 1000]))
+        {
+            Cosine<float>(dimension);
+            if (dimension % 16 == 1)
+            {
+                Cosine<double>(dimension);
+            }
+        }
+    }
+
+    private static void Cosine<T>(int dimension) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        const int rows = 3;
+        Random rng = new(dimension);
+        T[] a = Enumerable.Range(0, rows * dimension).Select(_ => T.CreateTruncating(rng.NextDouble() * 4 - 2)).ToArray();
+        T[] b = a.Select((x, i) => i < dimension ? T.CreateTruncating(1.5) * x : T.CreateTruncating(rng.NextDouble() * 4 - 2)).ToArray();
+        T[] targets = [T.One, -T.One, -T.One];
+        foreach (bool inPlace in new[] { false, true })
+        {
+            T[]? g10 = null, g20 = null;
+            T v0 = T.Zero;
+            EveryPath.Run(path =>
+            {
+                T[] g1 = inPlace ? (T[])a.Clone() : new T[a.Length], g2 = inPlace ? (T[])b.Clone() : new T[b.Length];
+                T v = Loss.CosineEmbedding<T>(inPlace ? g1 : a, inPlace ? g2 : b, targets, dimension, g1, g2, margin: -0.5);
+                string what = $"{typeof(T).Name} dimension {dimension} inPlace={inPlace} on {path}";
+                if (g10 is null)
+                {
+                    (g10, g20, v0) = (g1, g2, v);
+                    return;
+                }
+                Check.SameBits(v0, v, what);
+                Check.SameBits<T>(g10, g1, what + " gradient1");
+                Check.SameBits<T>(g20, g2!, what + " gradient2");
+            });
+        }
+    }
+
     [Fact]
     public void EveryAddressOfTheDataGivesTheSameBits()
     {
