@@ -99,8 +99,8 @@ internal struct RowSums
 /// last block runs on a zero-padded copy of the inputs, its terms past the row −0.0. The scalar path takes the same
 /// blocks one column at a time. Float sums of products (<see cref="IRowTerms{T}.Products"/>) have no blocks: lane j
 /// adds the exact products of columns j, j + L, j + 2L, … one after the other in double, from +0 (so the zeros of
-/// the padded copy change nothing), and the lanes are added in the same tree. The element-wise pass has no order: W columns at a time, the last ones on a padded
-/// copy, each column's bits the same on every path.
+/// the padded copy change nothing), and the lanes are added in the same tree. The element-wise pass has no order:
+/// W columns at a time, the last ones on a padded copy, each column's bits the same on every path.
 /// </remarks>
 internal static class RowDriver
 {
@@ -289,6 +289,10 @@ internal static class RowDriver
         where TVec : struct, IVec<TVec, T>
         where TTerms : struct, IRowTerms<T>
     {
+        if (TTerms.Count > 3)
+        {
+            throw new NotSupportedException("sums of products: at most three");
+        }
         nuint chunk = (nuint)PointwiseDriver.Lanes<T>(), block = 4 * chunk;
         TVec l0 = default, h0 = default, l1 = default, h1 = default, l2 = default, h2 = default;
         // The row's whole blocks chunk by chunk, then the padded copy's block. Zeros past the row's end: their

@@ -184,8 +184,9 @@ internal readonly record struct SplitNumber<T>(T High, T Low);
 /// <summary>
 /// g₁ = (x₂ − (D/M₁)·x₁)·R₁·S₁ and g₂ = (x₁ − (D/M₂)·x₂)·R₂·S₂, with D/M split in two (<see cref="SplitNumber{T}"/>,
 /// given negated) and taken by two fused multiply-adds: where the pair is nearly parallel (the difference cancels)
-/// it loses nothing but the last roundings. R = 1/√M of the other input keeps the difference (at most about 1 in
-/// magnitude) and the scale S = s·c/√M of the input's own in range apart, for any finite float input.
+/// it loses nothing but the last roundings. The scale f/√(M₁M₂) is applied as two factors: R = 1/√M of the other
+/// input first (the difference is then at most about 1 in magnitude), then S = f/√M of the input's own, so that no
+/// factor and no intermediate leaves T's range for any finite float input (the one factor could underflow).
 /// </summary>
 internal readonly struct CosineMap<T>(SplitNumber<T> quotient1, T r1, T s1, SplitNumber<T> quotient2, T r2, T s2) : IRowMap<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
