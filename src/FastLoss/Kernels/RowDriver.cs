@@ -526,9 +526,9 @@ internal static class RowDriver
                 {
                     nuint i = (nuint)column;
                     WScalar<T> v0 = Load<T, WScalar<T>>(0, TTerms.Inputs, ref x0, i), v1 = Load<T, WScalar<T>>(1, TTerms.Inputs, ref x1, i), v2 = Load<T, WScalar<T>>(2, TTerms.Inputs, ref x2, i);
-                    s0 += ScalarProduct<T, TTerms>(0, v0.V, v1.V, v2.V);
-                    if (count > 1) { s1 += ScalarProduct<T, TTerms>(1, v0.V, v1.V, v2.V); }
-                    if (count > 2) { s2 += ScalarProduct<T, TTerms>(2, v0.V, v1.V, v2.V); }
+                    s0 += ScalarProduct<T, TTerms>(0, v0, v1, v2);
+                    if (count > 1) { s1 += ScalarProduct<T, TTerms>(1, v0, v1, v2); }
+                    if (count > 2) { s2 += ScalarProduct<T, TTerms>(2, v0, v1, v2); }
                 }
                 sums[lane] = s0;
                 sums[16 + lane] = s1;
@@ -564,16 +564,12 @@ internal static class RowDriver
         Finish(sums, count, lanes, out result);
     }
 
-    /// <summary>Sum <paramref name="sum"/>'s product of one column, exact in double.</summary>
+    /// <summary>Sum <paramref name="sum"/>'s product of one column (its factors as <see cref="Factor"/> picks them), exact in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ScalarProduct<T, TTerms>(int sum, T v0, T v1, T v2)
+    private static double ScalarProduct<T, TTerms>(int sum, WScalar<T> v0, WScalar<T> v1, WScalar<T> v2)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TTerms : struct, IRowTerms<T>
-    {
-        (int f, int g) = TTerms.Factors(sum);
-        T a = f == 0 ? v0 : f == 1 ? v1 : v2, b = g == 0 ? v0 : g == 1 ? v1 : v2;
-        return double.CreateTruncating(a) * double.CreateTruncating(b);
-    }
+        => double.CreateTruncating(Factor<T, WScalar<T>, TTerms>(sum, 0, v0, v1, v2).V) * double.CreateTruncating(Factor<T, WScalar<T>, TTerms>(sum, 1, v0, v1, v2).V);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish(Span<double> sums, int count, int lanes, out RowSums result)
