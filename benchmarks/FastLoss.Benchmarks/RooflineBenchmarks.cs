@@ -26,6 +26,9 @@ public unsafe class Rooflines : ISized
     [GlobalSetup(Target = nameof(AlignedDifferenceRoofline))]
     public void SetupAlignedDifferenceRoofline() => Tiering.Settle(Setup, AlignedDifferenceRoofline);
 
+    [GlobalSetup(Target = nameof(AlignedStreamedDifferenceRoofline))]
+    public void SetupAlignedStreamedDifferenceRoofline() => Tiering.Settle(Setup, AlignedStreamedDifferenceRoofline);
+
     [GlobalSetup(Target = nameof(FastLossFusedOnFloatArrays))]
     public void SetupFastLossFusedOnFloatArrays() => Tiering.Settle(Setup, FastLossFusedOnFloatArrays);
 
@@ -99,6 +102,44 @@ public unsafe class Rooflines : ISized
             {
                 _ag[i] = _ap[i] - _at[i];
             }
+        }
+        return _ag[0];
+    }
+
+    /// <summary>
+    /// <see cref="AlignedDifferenceRoofline"/> with non-temporal stores, which write the gradient's lines without
+    /// reading them first: the bound of a gradient this large written past the caches, as FastLoss's 512-bit path
+    /// writes one from 64 MB on (<c>PointwiseDriver.StreamedBytes</c>).
+    /// </summary>
+    [Benchmark]
+    [BenchmarkCategory("fused: read 2, write 1")]
+    [BytesPerElement(2, 1)]
+    public float AlignedStreamedDifferenceRoofline()
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < N; i += 16)
+            {
+                Vector512.StoreAlignedNonTemporal(Vector512.LoadAligned(_ap + i) - Vector512.LoadAligned(_at + i), _ag + i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < N; i += 8)
+            {
+                Vector256.StoreAlignedNonTemporal(Vector256.LoadAligned(_ap + i) - Vector256.LoadAligned(_at + i), _ag + i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < N; i += 4)
+            {
+                Vector128.StoreAlignedNonTemporal(Vector128.LoadAligned(_ap + i) - Vector128.LoadAligned(_at + i), _ag + i);
+            }
+        }
+        else
+        {
+            return AlignedDifferenceRoofline();
         }
         return _ag[0];
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Numerics;
 using FastLoss.Kernels;
 using Xunit;
 
@@ -80,6 +81,62 @@ public unsafe class ParallelismTests
 
     private static double FailAtFive(void* context, int index)
         => index == 5 ? throw new InvalidOperationException("segment five") : index;
+
+    /// <summary>
+    /// Gradients past the caches (the 512-bit path's non-temporal stores, from <see cref="PointwiseDriver.StreamedBytes"/>
+    /// on, here lowered to every call of several segments) have the bits of ordinary stores: at every offset of the
+    /// gradient from a 64-byte boundary (the lines are assembled from two vectors), with the inputs at other offsets
+    /// or in place, on one thread and on three. On a CPU without AVX-512 no call streams and the two runs agree trivially.
+    /// </summary>
+    [Fact]
+    public void StreamedGradientsHaveTheBitsOfCachedOnes()
+    {
+        long saved = PointwiseDriver.StreamedBytes;
+        try
+        {
+            Streamed<float>(17, (x, y, g) => Loss.MeanSquaredError<float>(x, y, g), "MSE");
+            Streamed<float>(17, (x, y, g) => Loss.Huber<float>(x, y, g, 0.5f, Reduction.Sum), "Huber");
+            Streamed<float>(17, (x, y, g) => Loss.MeanAbsoluteError<float>(x, y, g), "MAE");
+            Streamed<double>(9, (x, y, g) => Loss.MeanSquaredError<double>(x, y, g), "MSE double");
+        }
+        finally
+        {
+            PointwiseDriver.StreamedBytes = saved;
+        }
+    }
+
+    private delegate T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> gradient);
+
+    private static void Streamed<T>(int offsets, Fused<T> run, string name) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Random rng = new(11);
+        int n = 3 * PointwiseDriver.SegmentLength + 37;
+        T[] x = Enumerable.Range(0, n + offsets).Select(_ => T.CreateTruncating(rng.NextDouble() * 8 - 4)).ToArray();
+        T[] y = Enumerable.Range(0, n + offsets).Select(_ => T.CreateTruncating(rng.NextDouble() * 8 - 4)).ToArray();
+        for (int offset = 0; offset < offsets; offset++)
+        {
+            foreach (bool inPlace in new[] { false, true })
+            {
+                foreach (int threads in new[] { 1, 3 })
+                {
+                    T[] cached = new T[n + offsets], streamed = new T[n + offsets];
+                    T[] xCached = (T[])x.Clone(), xStreamed = (T[])x.Clone();
+                    T expected = default, actual = default;
+                    WithThreads(threads, () =>
+                    {
+                        PointwiseDriver.StreamedBytes = long.MaxValue;
+                        expected = run(xCached.AsSpan(offsets - 1 - offset, n), y.AsSpan(offset / 2, n), inPlace ? xCached.AsSpan(offsets - 1 - offset, n) : cached.AsSpan(offset, n));
+                        PointwiseDriver.StreamedBytes = 0;
+                        actual = run(xStreamed.AsSpan(offsets - 1 - offset, n), y.AsSpan(offset / 2, n), inPlace ? xStreamed.AsSpan(offsets - 1 - offset, n) : streamed.AsSpan(offset, n));
+                    });
+                    string what = $"{name} streamed, gradient at offset {offset}{(inPlace ? " in place" : "")}, {threads} threads";
+                    Check.SameBits(expected, actual, what);
+                    Check.SameBits<T>(cached, streamed, what);
+                    Check.SameBits<T>(xCached, xStreamed, what + " (inputs)");
+                }
+            }
+        }
+    }
 
     [Fact]
     public void AnExceptionInASegmentReachesTheCallerAndTheWorkersCarryOn()

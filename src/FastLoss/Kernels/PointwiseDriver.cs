@@ -245,7 +245,8 @@ internal static partial class PointwiseDriver
             // The caller's memory is pinned for the workers for the length of the call.
             fixed (T* px = x, py = y, pw = w, po = output, po2 = output2)
             {
-                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Output2 = po2, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT };
+                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Output2 = po2, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT,
+                    Streams = Streams<T, TVec, TOp, TMode>(output, output2) };
                 delegate*<void*, int, double> run = scalar ? &ScalarJobSegment<T, TOp, TMode> : &JobSegment<T, TVec, TOp, TMode>;
                 int count = (int)((n + SegmentLength - 1) / SegmentLength);
                 sum = Segments.Sum(run, Unsafe.AsPointer(ref job), count, x.Length >= ParallelThreshold<T, TOp>());
@@ -261,6 +262,7 @@ internal static partial class PointwiseDriver
         public nuint Length;
         public TOp Op;
         public T GradientScale, Rho;
+        public bool Streams;    // the gradient past the caches (see StreamedBlocks)
     }
 
     private static unsafe double JobSegment<T, TVec, TOp, TMode>(void* context, int index)
@@ -272,7 +274,7 @@ internal static partial class PointwiseDriver
         ref Job<T, TOp> job = ref Unsafe.AsRef<Job<T, TOp>>(context);
         nuint start = (nuint)index * SegmentLength;
         nuint count = Math.Min(SegmentLength, job.Length - start);
-        return Segment<T, TVec, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho);
+        return Segment<T, TVec, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho, job.Streams);
     }
 
     private static unsafe double ScalarJobSegment<T, TOp, TMode>(void* context, int index)
@@ -293,7 +295,7 @@ internal static partial class PointwiseDriver
     /// <summary>The scaled sum Σρt of one segment's terms, writing its outputs.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rhoT)
+    private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rhoT, bool streams = false)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
@@ -305,7 +307,11 @@ internal static partial class PointwiseDriver
         Accumulators<TVec> sums = default;
         if (blocks != 0)
         {
-            if (Unrolled<T, TVec, TOp>())
+            if (typeof(TVec) == typeof(W512<T>) && typeof(TMode) == typeof(FusedMode) && streams)
+            {
+                StreamedBlocks<T, TVec, TOp>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
+            }
+            else if (Unrolled<T, TVec, TOp>())
             {
                 CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, blocks, in op, gradientScale, rhoT, ref sums);
             }
