@@ -9,20 +9,26 @@ using FastLoss.Simd;
 namespace FastLoss.Kernels;
 
 /// <summary>
-/// Gradients too large for the caches written past them (non-temporal stores), on the 512-bit path: the same
-/// terms, blocks and accumulators as <see cref="CheapBlocks"/> and <see cref="Blocks"/>, so the same bits; only
-/// the stores differ.
+/// Gradients too large for the caches written past them (non-temporal stores) by the cheap operators on the 512-bit
+/// and 256-bit paths: the same terms, blocks and accumulators as <see cref="CheapBlocks"/> and
+/// <see cref="AddressOrderBlocks"/>, so the same bits; only the stores differ.
 /// </summary>
 /// <remarks>
 /// <para>An ordinary store to a line that is not in the cache first reads the line from memory (a read for
 /// ownership): writing a gradient costs twice its size in memory traffic. A non-temporal store of a whole aligned
 /// 64-byte line writes it without reading it. Measured on a Zen 4 (by hand, one thread, 16M floats, medians of 15):
 /// a plain Vector512 loop g = x − y, 6.1–6.8 → 5.0–5.4 ms; fused MSE with a neighbour loading the memory, 8.9–11 →
-/// 6.3–7.8 ms. A gradient the caches could hold would lose by it (its reader would find it in memory, not in the
-/// cache), hence <see cref="StreamedBytes"/>.</para>
+/// 6.3–7.8 ms; AVX2 (<c>DOTNET_EnableAVX512=0</c>), 9.7–11.8 → 7.6–9.4 ms; each at the non-temporal roofline of its
+/// width, the ordinary roofline 8–11.8 ms. The expensive operators (BCE with logits, at 1 ns an element bound by their
+/// arithmetic on one core) measured no faster streamed, on one thread or two, and the 128-bit path takes a block's
+/// vectors part by part, not in address order. A gradient the caches could hold would lose by it (its reader would
+/// find it in memory, not in the cache), hence <see cref="StreamedBytes"/>.</para>
 /// <para>The stores must be aligned, and the gradient need not be: with s the elements from the segment's start to
 /// its first 64-byte boundary, the line that starts at element 16(j − 1) + s (floats; 8 for double) is the last
-/// L − s lanes of vector j − 1 and the first s of vector j, one two-source permute (s = 0: vector j − 1 itself).
+/// L − s lanes of vector j − 1 and the first s of vector j, one two-source permute (s = 0: vector j − 1 itself);
+/// on the 256-bit path the same for each half line from its 32-byte boundary, two permutes and a blend. The 256-bit
+/// path streams only when no gradient is an input's memory (as <see cref="AddressOrderBlocks"/>, whose order it
+/// takes: a block whose float sum overflows is computed again from its inputs).
 /// The segment's first vector and its last are also stored whole with ordinary stores, for the partial lines at
 /// its ends; they overlap the streamed lines with the same values. Every line is stored after the inputs of every
 /// element in it were read, so a gradient in place of its input stays right.</para>
@@ -33,15 +39,15 @@ internal static partial class PointwiseDriver
     internal static long StreamedBytes = 64L << 20;
 
     /// <summary>
-    /// Whether a call's gradient bypasses the caches: the fused form with one gradient of at least
-    /// <see cref="StreamedBytes"/>, on the 512-bit path, at an address aligned to its element.
+    /// Whether a call's gradient bypasses the caches: the fused form of a cheap operator with one gradient of at
+    /// least <see cref="StreamedBytes"/>, on the 512-bit or 256-bit path, at an address aligned to its element.
     /// </summary>
     private static unsafe bool Streams<T, TVec, TOp, TMode>(Span<T> output, Span<T> output2)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
-        => typeof(TVec) == typeof(W512<T>) && typeof(TMode) == typeof(FusedMode) && TOp.Cheap && default(TOp) is not ITwoGradientLoss && output2.IsEmpty
+        => (typeof(TVec) == typeof(W512<T>) || typeof(TVec) == typeof(W256<T>)) && typeof(TMode) == typeof(FusedMode) && TOp.Cheap && default(TOp) is not ITwoGradientLoss && output2.IsEmpty
             && (long)output.Length * sizeof(T) >= StreamedBytes
             && (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output)) % (nuint)sizeof(T) == 0;
 
@@ -99,6 +105,104 @@ internal static partial class PointwiseDriver
             // Non-temporal stores are weakly ordered: before the call (or the segment's thread) reports done.
             Sse.StoreFence();
         }
+    }
+
+    /// <summary>
+    /// <see cref="AddressOrderBlocks"/> (the 256-bit path, no output an input's memory) with the gradient streamed: the
+    /// vectors come in address order, and each 32-byte aligned half line is the last lanes of one and the first of the next.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static unsafe void StreamedAddressOrderBlocks<T, TVec, TOp>(ref T x, ref T y, ref T w, ref T output, nuint blocks, in TOp op, T gradientScale, T rho, ref Accumulators<TVec> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+    {
+        ref Accumulators<W256<T>> accumulators = ref Unsafe.As<Accumulators<TVec>, Accumulators<W256<T>>>(ref sums);
+        nuint width = (nuint)W256<T>.Count;
+        nuint chunk = (nuint)Lanes<T>();
+        // In 32-bit lanes: the shift from the first vector's start to the first 32-byte boundary.
+        int shift = (int)(((nuint)(-(nint)Unsafe.AsPointer(ref output)) & 31) / 4);
+        nuint s = (nuint)(shift * 4 / sizeof(T));
+        Vector256<int> lanes = Vector256<int>.Indices + Vector256.Create(shift);
+        Vector256<int> permutation = lanes & Vector256.Create(7);
+        Vector256<float> fromSecond = Vector256.GreaterThan(lanes, Vector256.Create(7)).AsSingle();
+        W256<T> scale = W256<T>.Create(gradientScale), rhoV = W256<T>.Create(rho);
+        W256<T> lo0 = accumulators.Low0, hi0 = accumulators.High0, lo1 = accumulators.Low1, hi1 = accumulators.High1;
+        W256<T> previous = default;
+        Span<T> again = stackalloc T[64];
+        nuint end = blocks * 4 * chunk;
+        for (nuint i = 0; i < end; i += 4 * chunk)
+        {
+            ref T xb = ref Unsafe.Add(ref x, i), yb = ref Unsafe.Add(ref y, i), wb = ref TOp.UsesWeights ? ref Unsafe.Add(ref w, i) : ref w;
+            StreamedQuad(ref xb, ref yb, ref wb, ref output, i, s, in op, scale, rhoV, permutation, fromSecond, ref previous, out W256<T> a0, out W256<T> a1);
+            StreamedQuad(ref xb, ref yb, ref wb, ref output, i + 2 * chunk, s, in op, scale, rhoV, permutation, fromSecond, ref previous, out W256<T> b0, out W256<T> b1);
+            W256<T> s0 = a0 + b0, s1 = a1 + b1;
+            if (typeof(T) == typeof(float) && Overflowed<T, W256<T>>(s0, s1))
+            {
+                for (nuint j = 0; j < 4 * chunk; j += width)
+                {
+                    W256<T>.Store(TermsOnly<T, W256<T>, TOp, FusedMode>(Inputs<T, W256<T>, TOp>.Load(ref xb, ref yb, ref wb, j), in op, scale), ref again[0], j);
+                }
+                ref T t = ref again[0];
+                W256<T>.AccumulateBlock(ref lo0, ref hi0, W256<T>.Load(ref t, 0), W256<T>.Load(ref t, chunk), W256<T>.Load(ref t, 2 * chunk), W256<T>.Load(ref t, 3 * chunk));
+                W256<T>.AccumulateBlock(ref lo1, ref hi1, W256<T>.Load(ref t, width), W256<T>.Load(ref t, chunk + width), W256<T>.Load(ref t, 2 * chunk + width), W256<T>.Load(ref t, 3 * chunk + width));
+                continue;
+            }
+            W256<T>.Accumulate(ref lo0, ref hi0, s0);
+            W256<T>.Accumulate(ref lo1, ref hi1, s1);
+        }
+        W256<T>.Store(previous, ref output, end - width);
+        accumulators.Low0 = lo0; accumulators.High0 = hi0; accumulators.Low1 = lo1; accumulators.High1 = hi1;
+        Sse.StoreFence();
+    }
+
+    /// <summary><see cref="Quad"/> with the four gradients streamed (see <see cref="StreamedAddressOrderBlocks"/>); <paramref name="i"/> is from the segment's start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StreamedQuad<T, TOp>(ref T x, ref T y, ref T w, ref T output, nuint i, nuint s, in TOp op, W256<T> scale, W256<T> rho,
+        Vector256<int> permutation, Vector256<float> fromSecond, ref W256<T> previous, out W256<T> first, out W256<T> second)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOp : struct, IPointwiseLoss<T>
+    {
+        nuint width = (nuint)W256<T>.Count;
+        nuint chunk = (nuint)Lanes<T>();
+        nuint k = i & (4 * chunk - 1);
+        Inputs<T, W256<T>, TOp> a = Inputs<T, W256<T>, TOp>.Load(ref x, ref y, ref w, k);
+        Inputs<T, W256<T>, TOp> b = Inputs<T, W256<T>, TOp>.Load(ref x, ref y, ref w, k + width);
+        Inputs<T, W256<T>, TOp> c = Inputs<T, W256<T>, TOp>.Load(ref x, ref y, ref w, k + chunk);
+        Inputs<T, W256<T>, TOp> d = Inputs<T, W256<T>, TOp>.Load(ref x, ref y, ref w, k + chunk + width);
+        W256<T> t0 = op.ValueAndGradient(a.X, a.Y, a.W, scale, out W256<T> g0);
+        W256<T> t1 = op.ValueAndGradient(b.X, b.Y, b.W, scale, out W256<T> g1);
+        W256<T> t2 = op.ValueAndGradient(c.X, c.Y, c.W, scale, out W256<T> g2);
+        W256<T> t3 = op.ValueAndGradient(d.X, d.Y, d.W, scale, out W256<T> g3);
+        ref T line = ref Unsafe.Add(ref output, i + s);
+        if (i == 0)
+        {
+            W256<T>.Store(g0, ref output, 0);
+        }
+        else
+        {
+            StreamHalfLine(previous, g0, permutation, fromSecond, ref Unsafe.Subtract(ref line, width));
+        }
+        StreamHalfLine(g0, g1, permutation, fromSecond, ref line);
+        StreamHalfLine(g1, g2, permutation, fromSecond, ref Unsafe.Add(ref line, width));
+        StreamHalfLine(g2, g3, permutation, fromSecond, ref Unsafe.Add(ref line, 2 * width));
+        previous = g3;
+        if (typeof(T) == typeof(double))
+        {
+            (t0, t1, t2, t3) = (t0 * rho, t1 * rho, t2 * rho, t3 * rho);
+        }
+        first = t0 + t2;
+        second = t1 + t3;
+    }
+
+    /// <summary>The 32-bit lanes shift, shift + 1, … of the pair (first, second), stored past the caches at the 32-byte aligned <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StreamHalfLine<T>(W256<T> first, W256<T> second, Vector256<int> permutation, Vector256<float> fromSecond, ref T destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Vector256<float> joined = Avx.BlendVariable(Avx2.PermuteVar8x32(first.V.AsSingle(), permutation), Avx2.PermuteVar8x32(second.V.AsSingle(), permutation), fromSecond);
+        joined.StoreAlignedNonTemporal((float*)Unsafe.AsPointer(ref destination));
     }
 
     /// <summary>Lanes s, s + 1, … of the pair (first, second): the permutation of <see cref="StreamLine"/>.</summary>

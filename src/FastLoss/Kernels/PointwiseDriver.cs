@@ -311,6 +311,10 @@ internal static partial class PointwiseDriver
             {
                 StreamedBlocks<T, TVec, TOp>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
             }
+            else if (typeof(TVec) == typeof(W256<T>) && typeof(TMode) == typeof(FusedMode) && streams && Separate<T, TOp>(ref x, ref y, ref w, ref output, ref output2))
+            {
+                StreamedAddressOrderBlocks<T, TVec, TOp>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
+            }
             else if (Unrolled<T, TVec, TOp>())
             {
                 CheapBlocks<T, TVec, TOp, TMode>(ref x, ref y, ref w, ref output, ref output2, blocks, in op, gradientScale, rhoT, ref sums);
