@@ -42,14 +42,13 @@ internal static partial class PointwiseDriver
     /// Whether a call's gradient bypasses the caches: the fused form of a cheap operator with one gradient of at
     /// least <see cref="StreamedBytes"/>, on the 512-bit or 256-bit path, at an address aligned to its element.
     /// </summary>
-    private static unsafe bool Streams<T, TVec, TOp, TMode>(Span<T> output, Span<T> output2)
+    private static unsafe bool Streams<T, TVec, TOp, TMode>(T* output, T* output2, nuint length)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
-        => (typeof(TVec) == typeof(W512<T>) || typeof(TVec) == typeof(W256<T>)) && typeof(TMode) == typeof(FusedMode) && TOp.Cheap && default(TOp) is not ITwoGradientLoss && output2.IsEmpty
-            && (long)output.Length * sizeof(T) >= StreamedBytes
-            && (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(output)) % (nuint)sizeof(T) == 0;
+        => (typeof(TVec) == typeof(W512<T>) || typeof(TVec) == typeof(W256<T>)) && typeof(TMode) == typeof(FusedMode) && TOp.Cheap && default(TOp) is not ITwoGradientLoss
+            && output != null && output2 == null && (long)length * sizeof(T) >= StreamedBytes && (nuint)output % (nuint)sizeof(T) == 0;
 
     /// <summary>The whole blocks of a segment (<see cref="Segment"/>), their gradient streamed; TVec is W512.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -238,15 +238,14 @@ internal static partial class PointwiseDriver
         {
             sum = scalar
                 ? ScalarSegment<T, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(output2), n, in op, gradientScale, rhoT)
-                : Segment<T, TVec, TOp, TMode>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(output2), n, in op, gradientScale, rhoT);
+                : Segment<T, TVec, TOp, TMode, No>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(output), ref MemoryMarshal.GetReference(output2), n, in op, gradientScale, rhoT);
         }
         else
         {
             // The caller's memory is pinned for the workers for the length of the call.
             fixed (T* px = x, py = y, pw = w, po = output, po2 = output2)
             {
-                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Output2 = po2, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT,
-                    Streams = Streams<T, TVec, TOp, TMode>(output, output2) };
+                Job<T, TOp> job = new() { X = px, Y = py, W = pw, Output = po, Output2 = po2, Length = n, Op = op, GradientScale = gradientScale, Rho = rhoT };
                 delegate*<void*, int, double> run = scalar ? &ScalarJobSegment<T, TOp, TMode> : &JobSegment<T, TVec, TOp, TMode>;
                 int count = (int)((n + SegmentLength - 1) / SegmentLength);
                 sum = Segments.Sum(run, Unsafe.AsPointer(ref job), count, x.Length >= ParallelThreshold<T, TOp>());
@@ -262,7 +261,6 @@ internal static partial class PointwiseDriver
         public nuint Length;
         public TOp Op;
         public T GradientScale, Rho;
-        public bool Streams;    // the gradient past the caches (see StreamedBlocks)
     }
 
     private static unsafe double JobSegment<T, TVec, TOp, TMode>(void* context, int index)
@@ -274,7 +272,11 @@ internal static partial class PointwiseDriver
         ref Job<T, TOp> job = ref Unsafe.AsRef<Job<T, TOp>>(context);
         nuint start = (nuint)index * SegmentLength;
         nuint count = Math.Min(SegmentLength, job.Length - start);
-        return Segment<T, TVec, TOp, TMode>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho, job.Streams);
+        // A gradient past the caches (see StreamedBlocks) in an instantiation of its own: a call of one segment, which
+        // never comes here, compiles no streamed code.
+        return Streams<T, TVec, TOp, TMode>(job.Output, job.Output2, job.Length)
+            ? Segment<T, TVec, TOp, TMode, Yes>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho)
+            : Segment<T, TVec, TOp, TMode, No>(ref Offset(job.X, start), ref Offset(job.Y, start), ref Offset(job.W, start), ref Offset(job.Output, start), ref Offset(job.Output2, start), count, in job.Op, job.GradientScale, job.Rho);
     }
 
     private static unsafe double ScalarJobSegment<T, TOp, TMode>(void* context, int index)
@@ -295,11 +297,12 @@ internal static partial class PointwiseDriver
     /// <summary>The scaled sum Σρt of one segment's terms, writing its outputs.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Segment<T, TVec, TOp, TMode>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rhoT, bool streams = false)
+    private static double Segment<T, TVec, TOp, TMode, TStreams>(ref T x, ref T y, ref T w, ref T output, ref T output2, nuint n, in TOp op, T gradientScale, T rhoT)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct, IVec<TVec, T>
         where TOp : struct, IPointwiseLoss<T>
         where TMode : struct, IPassMode
+        where TStreams : struct, IFlag
     {
         nuint block = 4 * (nuint)Lanes<T>();
         nuint blocks = n / block;
@@ -307,11 +310,11 @@ internal static partial class PointwiseDriver
         Accumulators<TVec> sums = default;
         if (blocks != 0)
         {
-            if (typeof(TVec) == typeof(W512<T>) && typeof(TMode) == typeof(FusedMode) && streams)
+            if (typeof(TStreams) == typeof(Yes) && typeof(TVec) == typeof(W512<T>))
             {
                 StreamedBlocks<T, TVec, TOp>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
             }
-            else if (typeof(TVec) == typeof(W256<T>) && typeof(TMode) == typeof(FusedMode) && streams && Separate<T, TOp>(ref x, ref y, ref w, ref output, ref output2))
+            else if (typeof(TStreams) == typeof(Yes) && typeof(TVec) == typeof(W256<T>) && Separate<T, TOp>(ref x, ref y, ref w, ref output, ref output2))
             {
                 StreamedAddressOrderBlocks<T, TVec, TOp>(ref x, ref y, ref w, ref output, blocks, in op, gradientScale, rhoT, ref sums);
             }
