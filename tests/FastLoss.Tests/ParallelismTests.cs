@@ -83,10 +83,11 @@ public unsafe class ParallelismTests
         => index == 5 ? throw new InvalidOperationException("segment five") : index;
 
     /// <summary>
-    /// Gradients past the caches (the 512-bit path's non-temporal stores, from <see cref="PointwiseDriver.StreamedBytes"/>
-    /// on, here lowered to every call of several segments) have the bits of ordinary stores: at every offset of the
-    /// gradient from a 64-byte boundary (the lines are assembled from two vectors), with the inputs at other offsets
-    /// or in place, on one thread and on three, on the two paths that stream (512-bit, and 256-bit but in place).
+    /// Gradients past the caches (non-temporal stores, from <see cref="PointwiseDriver.StreamedBytes"/> on, here lowered
+    /// to every call of several segments) have the bits of ordinary stores: at every offset of the gradient from a
+    /// 64-byte boundary (the lines are assembled from two vectors), with the inputs at other offsets or in place, on
+    /// one thread and on three, on the two paths that stream (512-bit; 256-bit, which keeps ordinary stores in place).
+    /// The threshold is process-wide: a test of another collection that runs meanwhile may stream too, with the same bits.
     /// </summary>
     [Fact]
     public void StreamedGradientsHaveTheBitsOfCachedOnes()

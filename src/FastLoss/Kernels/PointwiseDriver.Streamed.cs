@@ -16,10 +16,10 @@ namespace FastLoss.Kernels;
 /// <remarks>
 /// <para>An ordinary store to a line that is not in the cache first reads the line from memory (a read for
 /// ownership): writing a gradient costs twice its size in memory traffic. A non-temporal store of a whole aligned
-/// 64-byte line writes it without reading it. Measured on a Zen 4 (by hand, one thread, 16M floats, medians of 15):
-/// a plain Vector512 loop g = x − y, 6.1–6.8 → 5.0–5.4 ms; fused MSE with a neighbour loading the memory, 8.9–11 →
-/// 6.3–7.8 ms; AVX2 (<c>DOTNET_EnableAVX512=0</c>), 9.7–11.8 → 7.5–9.4 ms; each at the non-temporal roofline of its
-/// width, the ordinary roofline 8–11.8 ms. The expensive operators (BCE with logits, at 1 ns an element bound by their
+/// 64-byte line writes it without reading it. Measured on a Zen 4 (by hand, one thread, 16M floats, medians of 15,
+/// a neighbour loading the memory part of the time): fused MSE 7.9–11.5 → 6.1–7.1 ms on the 512-bit path and
+/// 9.7–11.8 → 7.5–9.4 ms on AVX2 (<c>DOTNET_EnableAVX512=0</c>), each at the non-temporal roofline of its width (an
+/// aligned loop g = x − y), where the ordinary one takes 8.0–11.8 ms. The expensive operators (BCE with logits, at 1 ns an element bound by their
 /// arithmetic on one core) measured no faster streamed, on one thread or two, and the 128-bit path takes a block's
 /// vectors part by part, not in address order. A gradient the caches could hold would lose by it (its reader would
 /// find it in memory, not in the cache), hence <see cref="StreamedBytes"/>.</para>
@@ -35,7 +35,7 @@ namespace FastLoss.Kernels;
 /// </remarks>
 internal static partial class PointwiseDriver
 {
-    /// <summary>Gradients from this size on are streamed: twice the last-level cache of the CPUs measured (32 MB).</summary>
+    /// <summary>Gradients from this size on are streamed: twice the last-level cache of the CPUs measured (32 MB). Tests lower it.</summary>
     internal static long StreamedBytes = 64L << 20;
 
     /// <summary>
