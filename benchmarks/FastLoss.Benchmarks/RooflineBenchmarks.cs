@@ -108,8 +108,8 @@ public unsafe class Rooflines : ISized
 
     /// <summary>
     /// <see cref="AlignedDifferenceRoofline"/> with non-temporal stores, which write the gradient's lines without
-    /// reading them first: the bound of a gradient this large written past the caches, as FastLoss's 512-bit path
-    /// writes one from 64 MB on (<c>PointwiseDriver.StreamedBytes</c>).
+    /// reading them first: the bound of a gradient this large written past the caches, as FastLoss's 512-bit and
+    /// 256-bit paths write one (<c>PointwiseDriver.StreamedBytes</c>).
     /// </summary>
     [Benchmark]
     [BenchmarkCategory("fused: read 2, write 1")]

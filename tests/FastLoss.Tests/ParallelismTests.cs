@@ -113,6 +113,36 @@ public unsafe class ParallelismTests
         }
     }
 
+    /// <summary>The streaming threshold follows the last-level cache: a quarter of it, at least 8 MB, 64 MB where it is unknown.</summary>
+    [Fact]
+    public void TheStreamingThresholdFollowsTheLastLevelCache()
+    {
+        Assert.Equal(32L << 20, PointwiseDriver.ParseCacheSize("32768K\n"));
+        Assert.Equal(1L << 20, PointwiseDriver.ParseCacheSize("1M"));
+        Assert.Equal(512, PointwiseDriver.ParseCacheSize("512"));
+        Assert.Equal(0, PointwiseDriver.ParseCacheSize("-1K"));
+        Assert.Equal(0, PointwiseDriver.ParseCacheSize("lots"));
+        Assert.Equal(8L << 20, PointwiseDriver.DefaultStreamedBytes(32L << 20));
+        Assert.Equal(8L << 20, PointwiseDriver.DefaultStreamedBytes(16L << 20));
+        Assert.Equal(26L << 20, PointwiseDriver.DefaultStreamedBytes(104L << 20));
+        Assert.Equal(64L << 20, PointwiseDriver.DefaultStreamedBytes(0));
+        string root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"fastloss-cache-{Guid.NewGuid():N}");
+        try
+        {
+            foreach ((string index, string size) in new[] { ("index0", "48K"), ("index2", "1024K"), ("index3", "98304K"), ("index1", "32K") })
+            {
+                System.IO.Directory.CreateDirectory(System.IO.Path.Combine(root, index));
+                System.IO.File.WriteAllText(System.IO.Path.Combine(root, index, "size"), size + "\n");
+            }
+            Assert.Equal(96L << 20, PointwiseDriver.LastLevelCacheBytes(root));
+            Assert.Equal(0, PointwiseDriver.LastLevelCacheBytes(System.IO.Path.Combine(root, "absent")));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(root, recursive: true);
+        }
+    }
+
     private delegate T Fused<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> gradient);
 
     private static void Streamed<T>(int offsets, Fused<T> run, string name) where T : unmanaged, IBinaryFloatingPointIeee754<T>
