@@ -151,11 +151,8 @@ internal static partial class PointwiseDriver
         W512<T>.Store(previous, ref output, end - lanes);
         accumulators.Low0 = lo;
         accumulators.High0 = hi;
-        if (Sse.IsSupported)
-        {
-            // Non-temporal stores are weakly ordered: before the call (or the segment's thread) reports done.
-            Sse.StoreFence();
-        }
+        // Non-temporal stores are weakly ordered: fenced before the call (or the segment's thread) reports done.
+        Sse.StoreFence();
     }
 
     /// <summary>
@@ -191,13 +188,7 @@ internal static partial class PointwiseDriver
             W256<T> s0 = a0 + b0, s1 = a1 + b1;
             if (typeof(T) == typeof(float) && Overflowed<T, W256<T>>(s0, s1))
             {
-                for (nuint j = 0; j < 4 * chunk; j += width)
-                {
-                    W256<T>.Store(TermsOnly<T, W256<T>, TOp, FusedMode>(Inputs<T, W256<T>, TOp>.Load(ref xb, ref yb, ref wb, j), in op, scale), ref again[0], j);
-                }
-                ref T t = ref again[0];
-                W256<T>.AccumulateBlock(ref lo0, ref hi0, W256<T>.Load(ref t, 0), W256<T>.Load(ref t, chunk), W256<T>.Load(ref t, 2 * chunk), W256<T>.Load(ref t, 3 * chunk));
-                W256<T>.AccumulateBlock(ref lo1, ref hi1, W256<T>.Load(ref t, width), W256<T>.Load(ref t, chunk + width), W256<T>.Load(ref t, 2 * chunk + width), W256<T>.Load(ref t, 3 * chunk + width));
+                AccumulateBlockAgain<T, W256<T>, TOp, FusedMode>(ref xb, ref yb, ref wb, in op, scale, again, ref lo0, ref hi0, ref lo1, ref hi1);
                 continue;
             }
             W256<T>.Accumulate(ref lo0, ref hi0, s0);
@@ -205,7 +196,7 @@ internal static partial class PointwiseDriver
         }
         W256<T>.Store(previous, ref output, end - width);
         accumulators.Low0 = lo0; accumulators.High0 = hi0; accumulators.Low1 = lo1; accumulators.High1 = hi1;
-        Sse.StoreFence();
+        Sse.StoreFence(); // as in StreamedBlocks (both paths are x86's)
     }
 
     /// <summary><see cref="Quad"/> with the four gradients streamed (see <see cref="StreamedAddressOrderBlocks"/>); <paramref name="i"/> is from the segment's start.</summary>

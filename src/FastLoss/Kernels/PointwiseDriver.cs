@@ -677,13 +677,7 @@ internal static partial class PointwiseDriver
             }
             if (typeof(T) == typeof(float) && Overflowed<T, TVec>(s0, s1))
             {
-                for (nuint j = 0; j < 4 * chunk; j += width)
-                {
-                    TVec.Store(TermsOnly<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp>.Load(ref xb, ref yb, ref wb, j), in op, scale), ref again[0], j);
-                }
-                ref T t = ref again[0];
-                TVec.AccumulateBlock(ref lo0, ref hi0, TVec.Load(ref t, 0), TVec.Load(ref t, chunk), TVec.Load(ref t, 2 * chunk), TVec.Load(ref t, 3 * chunk));
-                TVec.AccumulateBlock(ref lo1, ref hi1, TVec.Load(ref t, width), TVec.Load(ref t, chunk + width), TVec.Load(ref t, 2 * chunk + width), TVec.Load(ref t, 3 * chunk + width));
+                AccumulateBlockAgain<T, TVec, TOp, TMode>(ref xb, ref yb, ref wb, in op, scale, again, ref lo0, ref hi0, ref lo1, ref hi1);
                 continue;
             }
             TVec.Accumulate(ref lo0, ref hi0, s0);
@@ -707,6 +701,30 @@ internal static partial class PointwiseDriver
             out TVec t0, out TVec t1, out TVec t2, out TVec t3);
         first = t0 + t2;
         second = t1 + t3;
+    }
+
+    /// <summary>
+    /// A block of two parts whose float sum overflowed (<see cref="Overflowed"/>): its terms computed again from its
+    /// inputs, which no output has overwritten, into <paramref name="again"/>, and each part's added as
+    /// <see cref="IVec{TSelf, T}.AccumulateBlock"/> adds them (<see cref="AddressOrderBlocks"/> and its streamed twin).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateBlockAgain<T, TVec, TOp, TMode>(ref T xb, ref T yb, ref T wb, in TOp op, TVec scale, Span<T> again,
+        ref TVec lo0, ref TVec hi0, ref TVec lo1, ref TVec hi1)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct, IVec<TVec, T>
+        where TOp : struct, IPointwiseLoss<T>
+        where TMode : struct, IPassMode
+    {
+        nuint width = (nuint)TVec.Count;
+        nuint chunk = (nuint)Lanes<T>();
+        for (nuint j = 0; j < 4 * chunk; j += width)
+        {
+            TVec.Store(TermsOnly<T, TVec, TOp, TMode>(Inputs<T, TVec, TOp>.Load(ref xb, ref yb, ref wb, j), in op, scale), ref again[0], j);
+        }
+        ref T t = ref again[0];
+        TVec.AccumulateBlock(ref lo0, ref hi0, TVec.Load(ref t, 0), TVec.Load(ref t, chunk), TVec.Load(ref t, 2 * chunk), TVec.Load(ref t, 3 * chunk));
+        TVec.AccumulateBlock(ref lo1, ref hi1, TVec.Load(ref t, width), TVec.Load(ref t, chunk + width), TVec.Load(ref t, 2 * chunk + width), TVec.Load(ref t, 3 * chunk + width));
     }
 
     /// <summary>
