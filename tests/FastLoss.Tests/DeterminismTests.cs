@@ -176,6 +176,81 @@ public class DeterminismTests
         }
     }
 
+    /// <summary>
+    /// A row's padded last block is read in place where the rows after it follow in memory (RowDriver.Sums'
+    /// readable): every row of a batch, its loss and gradient, has the bits of the same row alone (whose last block
+    /// is a zero-padded copy), on every path, with the rows between them holding extreme values (whose terms
+    /// overflow) or other probabilities, at tails of 1 to 63 columns (float) and 1 to 31 (double).
+    /// </summary>
+    [Fact]
+    public void RowsReadInPlaceHaveTheBitsOfTheSameRowsAlone()
+    {
+        foreach (int columns in new[] { 1, 6, 70, 127, 130, 1000 })
+        {
+            EveryPath.Run(path =>
+            {
+                RowsAlone<float>(columns, path);
+                RowsAlone<double>(columns, path);
+            });
+        }
+    }
+
+    private static void RowsAlone<T>(int columns, KernelPath path) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        const int rows = 6;
+        Random rng = new(columns);
+        // Even rows ordinary, odd rows extreme: their squares and products overflow in any lane that reads them.
+        T[] Make(bool probabilities) => Enumerable.Range(0, rows * columns).Select(i => (i / columns) % 2 == 0
+            ? T.CreateTruncating(probabilities ? rng.NextDouble() : rng.NextDouble() * 4 - 2)
+            : T.CreateTruncating(probabilities ? i % 2 : (i % 2 == 0 ? 1 : -1) * 3e38)).ToArray();
+        T[] a = Make(false), b = Make(false), c = Make(false), p = Make(true), t = Make(true).Select(v => T.Round(v)).ToArray();
+        int[] labels = Enumerable.Range(0, rows).Select(r => (r * 7) % columns).ToArray();
+        string what = $"{typeof(T).Name} {rows}x{columns} on {path}";
+        Compare("multi margin", 1, (x, y, z, l, g0, g1, g2, perRow) =>
+        {
+            Loss.MultiMarginPerRow<T>(x, l, columns, perRow, p: 2);
+            Loss.MultiMargin<T>(x, l, columns, g0, Reduction.Sum, p: 2);
+        });
+        Compare("triplet", 3, (x, y, z, l, g0, g1, g2, perRow) =>
+        {
+            Loss.TripletMarginPerRow<T>(x, y, z, columns, perRow, margin: 50);
+            Loss.TripletMargin<T>(x, y, z, columns, g0, g1, g2, Reduction.Sum, margin: 50);
+        });
+        Compare("dice", 1, (x, y, z, l, g0, g1, g2, perRow) =>
+        {
+            Loss.DicePerRow<T>(x, y, columns, perRow);
+            Loss.Dice<T>(x, y, columns, g0, Reduction.Sum);
+        }, p, t);
+        Compare("tversky", 1, (x, y, z, l, g0, g1, g2, perRow) =>
+        {
+            Loss.TverskyPerRow<T>(x, y, columns, perRow, alpha: 0.3, beta: 0.7);
+            Loss.Tversky<T>(x, y, columns, g0, Reduction.Sum, alpha: 0.3, beta: 0.7);
+        }, p, t);
+
+        void Compare(string loss, int gradients, RowRun<T> run, T[]? x = null, T[]? y = null)
+        {
+            x ??= a;
+            y ??= b;
+            T[] perRow = new T[rows];
+            T[][] g = [new T[x.Length], new T[x.Length], new T[x.Length]];
+            run(x, y, c, labels, g[0], g[1], g[2], perRow);
+            for (int r = 0; r < rows; r += 2)
+            {
+                T[] Row(T[] v) => v.AsSpan(r * columns, columns).ToArray();
+                T[] one = new T[1];
+                T[][] h = [new T[columns], new T[columns], new T[columns]];
+                run(Row(x), Row(y), Row(c), [labels[r]], h[0], h[1], h[2], one);
+                Check.SameBits(one[0], perRow[r], $"{loss} {what}: row {r}'s loss");
+                for (int k = 0; k < gradients; k++)
+                {
+                    Check.SameBits<T>(h[k], Row(g[k]), $"{loss} {what}: row {r}'s gradient {k}");
+                }
+            }
+        }
+    }
+
+    private delegate void RowRun<T>(T[] x, T[] y, T[] z, int[] labels, T[] g0, T[] g1, T[] g2, T[] perRow);
+
     [Fact]
     public void EveryAddressOfTheDataGivesTheSameBits()
     {

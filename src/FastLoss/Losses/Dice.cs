@@ -108,7 +108,7 @@ public static partial class Loss
             RowSums sums;
             if (stored.IsEmpty)
             {
-                RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength, out sums);
+                RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref p, ref t, ref Unsafe.NullRef<T>(), rowLength, out sums, probabilities.Length - start);
             }
             else
             {

@@ -133,7 +133,7 @@ public static partial class Loss
             ref T a = ref MemoryMarshal.GetReference(anchor.Slice(start));
             ref T pos = ref MemoryMarshal.GetReference(positive.Slice(start));
             ref T neg = ref MemoryMarshal.GetReference(negative.Slice(start));
-            RowDriver.Sums(new TripletTerms<T, TEuclidean, TSwap>(epsT), ref a, ref pos, ref neg, dimension, out RowSums sums);
+            RowDriver.Sums(new TripletTerms<T, TEuclidean, TSwap>(epsT), ref a, ref pos, ref neg, dimension, out RowSums sums, anchor.Length - start);
             double positiveDistance = TEuclidean.Value ? Math.Sqrt(sums.First) : sums.First;
             double anchorNegative = TEuclidean.Value ? Math.Sqrt(sums.Second) : sums.Second;
             double positiveNegative = TSwap.Value ? (TEuclidean.Value ? Math.Sqrt(sums.Third) : sums.Third) : double.PositiveInfinity;
