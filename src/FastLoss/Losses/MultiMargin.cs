@@ -93,16 +93,23 @@ public static partial class Loss
         Guard.Finite(margin);
         Guard.Weights(classWeights, classes);
         MultiClass.LabelWeightTotal(labels, classes, classWeights, ignoreIndex: int.MinValue);
-        return p == 1
-            ? MultiMarginRows<T, No>(scores, labels, classes, output, normalization, T.CreateTruncating(margin), classWeights, form)
-            : MultiMarginRows<T, Yes>(scores, labels, classes, output, normalization, T.CreateTruncating(margin), classWeights, form);
+        T m = T.CreateTruncating(margin);
+        // The label's gradient needs the second sum; the value and per-row forms take the first only.
+        return (p, form == Form.Fused) switch
+        {
+            (1, false) => MultiMarginRows<T, No, No>(scores, labels, classes, output, normalization, m, classWeights, form),
+            (1, true) => MultiMarginRows<T, No, Yes>(scores, labels, classes, output, normalization, m, classWeights, form),
+            (_, false) => MultiMarginRows<T, Yes, No>(scores, labels, classes, output, normalization, m, classWeights, form),
+            _ => MultiMarginRows<T, Yes, Yes>(scores, labels, classes, output, normalization, m, classWeights, form),
+        };
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static double MultiMarginRows<T, TSquared>(ReadOnlySpan<T> scores, ReadOnlySpan<int> labels, int classes, Span<T> output, Normalization normalization,
+    private static double MultiMarginRows<T, TSquared, TGradient>(ReadOnlySpan<T> scores, ReadOnlySpan<int> labels, int classes, Span<T> output, Normalization normalization,
         T margin, ReadOnlySpan<T> classWeights, Form form)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TSquared : struct, IFlag
+        where TGradient : struct, IFlag
     {
         int rows = labels.Length;
         if (rows == 0)
@@ -121,14 +128,14 @@ public static partial class Loss
             double weight = classWeights.IsEmpty ? 1 : double.CreateTruncating(classWeights[label]);
             // margin − x_y once a row, as every lane subtracted it (the same rounding): h_j = (margin − x_y) + x_j.
             T shift = margin - labelScore;
-            RowDriver.Sums(new MultiMarginTerms<T, TSquared>(shift, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes, out RowSums sums);
+            RowDriver.Sums(new MultiMarginTerms<T, TSquared, TGradient>(shift, label), ref row, ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), classes, out RowSums sums, scores.Length - start);
             double loss = weight * sums.First / classes;
             total += loss;
             if (form == Form.PerElement)
             {
                 output[r] = T.CreateTruncating(loss);
             }
-            else if (form == Form.Fused)
+            else if (TGradient.Value)
             {
                 double factor = gradientScale * weight / classes;
                 ref T gradient = ref MemoryMarshal.GetReference(output.Slice(start));
@@ -156,14 +163,23 @@ internal static class MultiMarginHinge
     }
 }
 
-/// <summary>Σ_j max(0, h_j)^p and its derivative Σ_j p·max(0, h_j)^(p−1) (the label's gradient), of the scores x₀.</summary>
-internal readonly struct MultiMarginTerms<T, TSquared>(T shift, int label) : IRowTerms<T>
+/// <summary>
+/// Σ_j max(0, h_j)^p of the scores x₀ and, for the gradient (<typeparamref name="TGradient"/>), its derivative
+/// Σ_j p·max(0, h_j)^(p−1) (the label's gradient). The sums are independent: the first has the same bits either way.
+/// </summary>
+internal readonly struct MultiMarginTerms<T, TSquared, TGradient>(T shift, int label) : IRowTerms<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TSquared : struct, IFlag
+    where TGradient : struct, IFlag
 {
     public static int Inputs => 1;
 
-    public static int Count => 2;
+    public static int Count
+    {
+        // Inlined by force, so that the driver's tests of it fold (see TripletTerms.Count).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TGradient.Value ? 2 : 1;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TVec Term<TVec>(int sum, TVec x0, TVec x1, TVec x2, nuint i) where TVec : struct, IVec<TVec, T>
