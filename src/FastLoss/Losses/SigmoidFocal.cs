@@ -249,7 +249,9 @@ internal readonly struct FocusingAny : IFocusing
 {
     // A call of its own: with an exp and a log inline beside the logistic pieces, the kernel exceeded the JIT's
     // inlining budget and ran every vector operation as a call (33 ns/element on AVX-512; 3.7 with this one call).
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Optimized from its first call, as the kernel calling it is: it ran as tier-0 code (a call per vector) until
+    // tiered compilation promoted it.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static TVec Power<TVec, T>(TVec m, TVec gamma, out TVec powerMinusOne)
         where TVec : struct, IVec<TVec, T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
