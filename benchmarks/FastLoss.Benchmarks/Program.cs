@@ -131,7 +131,7 @@ public static class Program
     /// <summary>
     /// The quick default: the figures the project reports, one size per cache level where it matters; every path
     /// under its own setting for MSE 64K and cross-entropy 256×1000; R² over 1M floats; the objective 0.5·BCE with logits +
-    /// 0.5·focal over 1M floats; a training step of the digits sample with each loss; one core against all for BCE with logits 16M;
+    /// 0.5·focal over 1M floats; fused MSE over 64K beside the plainest loop; a training step of the digits sample with each loss; one core against all for BCE with logits 16M;
     /// the first calls of a new process. One table per benchmark class.
     /// </summary>
     private static BenchmarkRunInfo[] QuickSubset(IConfig config)
@@ -173,9 +173,9 @@ public static class Program
             {
                 return (string)p["Kernel"] == "BCEWithLogits 16M";
             }
-            return type is nameof(Rooflines) or nameof(ColdStart);
+            return type is nameof(Rooflines) or nameof(InCache) or nameof(ColdStart);
         }
-        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Metrics), typeof(Objectives), typeof(TrainingSteps), typeof(Rooflines), typeof(Scaling)];
+        Type[] types = [typeof(CrossEntropy<float>), typeof(Elementwise<float>), typeof(Metrics), typeof(Objectives), typeof(TrainingSteps), typeof(Rooflines), typeof(InCache), typeof(Scaling)];
         // Paths and ColdStart run in processes of their own (their jobs), not in the quick in-process job.
         return types
             .Select(t => BenchmarkConverter.TypeToBenchmarks(t, config))
