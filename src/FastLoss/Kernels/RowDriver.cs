@@ -128,6 +128,7 @@ internal static class RowDriver
     }
 
     /// <summary>Runs <paramref name="map"/> over a row of <paramref name="n"/> columns on the active path; an output that is a null reference is not written.</summary>
+    /// <remarks>Inlined, as <see cref="Sums{T, TTerms}"/> is.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Map<T, TMap>(in TMap map, ref T x0, ref T x1, ref T x2, ref T y0, ref T y1, ref T y2, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
