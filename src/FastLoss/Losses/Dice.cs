@@ -169,7 +169,9 @@ public static partial class Loss
                 badTarget = start + bad;
                 continue;
             }
-            RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(t), ref Unsafe.NullRef<T>(), rowLength, out sums[r]);
+            // The rows after this one, not validated yet, may be read in place: only their lanes' terms, which are dropped.
+            RowDriver.Sums(new OverlapTerms<T, TTversky>(), ref MemoryMarshal.GetReference(p), ref MemoryMarshal.GetReference(t), ref Unsafe.NullRef<T>(), rowLength, out sums[r],
+                probabilities.Length - start);
         }
         if (badTarget >= 0)
         {
