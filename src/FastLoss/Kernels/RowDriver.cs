@@ -164,7 +164,8 @@ internal static class RowDriver
         // memory: its terms past the row are then replaced by −0.0 as the copy's are (Pad). Not for sums of products,
         // which take the copy's zeros as they are.
         Span<T> padded = stackalloc T[3 * 64];
-        bool inPlace = rest != 0 && !(typeof(T) == typeof(float) && TTerms.Products) && (long)whole + (long)block <= readable;
+        bool products = typeof(T) == typeof(float) && TTerms.Products;
+        bool inPlace = rest != 0 && !products && (long)whole + (long)block <= readable;
         ref T p0 = ref MemoryMarshal.GetReference(padded);
         ref T p1 = ref padded[64], p2 = ref padded[128];
         if (inPlace)
@@ -185,7 +186,7 @@ internal static class RowDriver
         {
             // Chosen here, not in Part: a static abstract flag is decided only after inlining, so Part would read and
             // inline its whole cheap loop for expensive terms too (softmax terms: 437 inlinees for 81 bytes of code).
-            if (typeof(T) == typeof(float) && TTerms.Products)
+            if (products)
             {
                 ProductPart<T, TVec, TTerms>(ref x0, ref x1, ref x2, ref p0, ref p1, ref p2, whole, rest, part, sums, ref result);
             }

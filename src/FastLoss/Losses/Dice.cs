@@ -145,6 +145,8 @@ public static partial class Loss
     /// <see cref="Guard.Probabilities"/> on the probabilities, then on the targets, would (the first bad probability
     /// anywhere, else the first bad target).
     /// </summary>
+    // Optimized from its first call, as the kernel that calls it: its row loop ran as tier-0 code until promoted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValidatedSums<T, TTversky>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> targets, int rowLength, Span<RowSums> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TTversky : struct, IFlag
